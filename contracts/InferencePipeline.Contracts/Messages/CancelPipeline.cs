@@ -1,0 +1,3 @@
+namespace InferencePipeline.Contracts;
+
+public sealed record CancelPipeline(Guid PipelineId, string Reason);

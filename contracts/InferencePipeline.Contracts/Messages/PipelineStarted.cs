@@ -1,0 +1,3 @@
+namespace InferencePipeline.Contracts;
+
+public sealed record PipelineStarted(Guid PipelineId, string ModelName, DateTimeOffset StartedAt);

@@ -1,0 +1,14 @@
+namespace InferencePipeline.Contracts;
+
+/// <summary>
+/// TritonProfiler command: measure the default config, the ORT-tuned config and every config of the
+/// search space on the inference server, at every concurrency.
+/// </summary>
+public sealed record ProfileModel(
+    Guid PipelineId,
+    string ModelName,
+    string DefaultConfigUri,
+    string TunedConfigUri,
+    IReadOnlyList<TensorSpec> Inputs,
+    SearchSpace SearchSpace,
+    PipelineConstraints Constraints);
