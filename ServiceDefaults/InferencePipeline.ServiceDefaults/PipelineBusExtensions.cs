@@ -1,0 +1,60 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace InferencePipeline.ServiceDefaults;
+
+/// <summary>
+/// One bus composition for every run mode: RabbitMQ when the "rabbitmq" connection string exists (the
+/// AppHost gives each service an amqp:// URI), MassTransit's in-memory transport otherwise (CLI demo,
+/// tests composing every service in one process).
+/// </summary>
+public static class PipelineBusExtensions
+{
+    public const string RabbitMqConnectionName = "rabbitmq";
+
+    public static IHostApplicationBuilder AddPipelineBus(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> configure)
+    {
+        builder.Services.AddPipelineBus(builder.Configuration, configure);
+        return builder;
+    }
+
+    /// <summary>The same composition without a host builder, for in-process demos and tests.</summary>
+    public static IServiceCollection AddPipelineBus(this IServiceCollection services, IConfiguration configuration,
+        Action<IBusRegistrationConfigurator> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var rabbitMq = configuration.GetConnectionString(RabbitMqConnectionName);
+
+        services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            configure(bus);
+
+            if (string.IsNullOrWhiteSpace(rabbitMq))
+            {
+                bus.UsingInMemory((context, cfg) =>
+                {
+                    cfg.UseTransientRetry();
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                var host = RabbitMqAddress.Parse(rabbitMq);
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(host.Host, host.Port, host.VirtualHost, h =>
+                    {
+                        h.Username(host.Username);
+                        h.Password(host.Password);
+                    });
+                    cfg.UseTransientRetry();
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+        });
+        return services;
+    }
+}
