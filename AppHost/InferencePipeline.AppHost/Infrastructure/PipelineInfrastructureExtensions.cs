@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InferencePipeline.AppHost.Infrastructure;
+
+public static class PipelineInfrastructureExtensions
+{
+    /// <summary>
+    /// RabbitMQ and Redis: containers when Docker runs (and always in publish mode, so the manifest is
+    /// deployable), the local apt-installed servers as executables otherwise, or existing servers.
+    /// </summary>
+    public static PipelineInfrastructure AddPipelineInfrastructure(this IDistributedApplicationBuilder builder)
+    {
+        var mode = builder.Configuration.GetValue("Infrastructure:Mode", InfrastructureMode.Auto);
+        if (mode == InfrastructureMode.Auto)
+        {
+            mode = builder.ExecutionContext.IsPublishMode || DockerDetection.DaemonAvailable()
+                ? InfrastructureMode.Containers
+                : InfrastructureMode.Executables;
+        }
+
+        return mode switch
+        {
+            InfrastructureMode.Containers => AddContainers(builder),
+            InfrastructureMode.Executables => LocalServers.Add(builder),
+            InfrastructureMode.Existing => AddExisting(builder),
+            _ => throw new InvalidOperationException($"Unknown Infrastructure:Mode '{mode}'."),
+        };
+    }
+
+    /// <summary>Connection strings, the shared artifact root, and waits for the broker and the store.</summary>
+    public static IResourceBuilder<ProjectResource> WithPipelineInfrastructure(
+        this IResourceBuilder<ProjectResource> project, PipelineInfrastructure infrastructure, string artifactsRoot) =>
+        project
+            .WithReference(infrastructure.RabbitMq)
+            .WithReference(infrastructure.Redis)
+            .WithEnvironment("Pipeline__Artifacts__Root", artifactsRoot)
+            .WaitFor(infrastructure.RabbitMqReady)
+            .WaitFor(infrastructure.RedisReady);
+
+    /// <summary>Every service on one machine shares this directory; in the cloud it is a mounted volume.</summary>
+    public static string ArtifactsRoot(this IDistributedApplicationBuilder builder)
+    {
+        var configured = builder.Configuration["Pipeline:Artifacts:Root"];
+        var root = string.IsNullOrWhiteSpace(configured)
+            ? Path.Combine(builder.AppHostDirectory, "..", "..", "artifacts", "apphost")
+            : configured;
+        root = Path.GetFullPath(root);
+        Directory.CreateDirectory(root);
+        return root;
+    }
+
+    private static PipelineInfrastructure AddContainers(IDistributedApplicationBuilder builder)
+    {
+        var rabbit = builder.AddRabbitMQ("rabbitmq");
+        var redis = builder.AddRedis("redis");
+        return new(rabbit, rabbit, redis, redis);
+    }
+
+    private static PipelineInfrastructure AddExisting(IDistributedApplicationBuilder builder)
+    {
+        var rabbit = builder.AddConnectionString("rabbitmq");
+        var redis = builder.AddConnectionString("redis");
+        return new(rabbit, rabbit, redis, redis);
+    }
+}
