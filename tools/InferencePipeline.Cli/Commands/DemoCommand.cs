@@ -1,0 +1,56 @@
+using System.ComponentModel;
+using InferencePipeline.Cli.Composition;
+using InferencePipeline.Cli.Console;
+using InferencePipeline.Onnx;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace InferencePipeline.Cli.Commands;
+
+/// <summary><c>inferpipe demo</c>: the whole pipeline in one process, on the demo BERT model or the user's.</summary>
+public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
+{
+    public sealed class Settings : PipelineRequestSettings
+    {
+        [CommandOption("-o|--output <DIR>")]
+        [Description("Where models, measurements and the report go.")]
+        [DefaultValue("./artifacts/demo")]
+        public string Output { get; init; } = "./artifacts/demo";
+
+        [CommandOption("--timeout-minutes <MIN>")]
+        [Description("Give up following the pipeline after this long.")]
+        [DefaultValue(30)]
+        public int TimeoutMinutes { get; init; } = 30;
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var console = AnsiConsole.Console;
+        var output = Path.GetFullPath(settings.Output);
+        Directory.CreateDirectory(output);
+
+        var modelPath = settings.Model;
+        if (modelPath is null)
+        {
+            modelPath = Path.Combine(output, "models", "bert_demo.onnx");
+            Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
+            DemoModels.WriteBert(modelPath);
+            console.MarkupLine($"Demo model: BERT-shaped ONNX (inputs input_names, input_mask, segment_ids INT64 [-1,256]) at {Markup.Escape(modelPath)}");
+        }
+        else if (!File.Exists(modelPath))
+        {
+            console.MarkupLine($"[red]No model file at {Markup.Escape(Path.GetFullPath(modelPath))}.[/] Give --model the path of an .onnx file.");
+            return 2;
+        }
+
+        var request = settings.ToRequest(modelPath);
+        await using var host = await PipelineHost.InProcessAsync(output, cancellationToken);
+        console.MarkupLine($"Pipeline [bold]{request.PipelineId:N}[/] for model [bold]{Markup.Escape(request.ModelName)}[/], p99 budget {request.Constraints.MaxLatencyP99Ms} ms, embedded inference server at {host.InferenceServerAddress}");
+
+        await host.StartPipelineAsync(request, cancellationToken);
+        var outcome = await new PipelineFollower(host.Events, console)
+            .FollowAsync(request.PipelineId, TimeSpan.FromMinutes(settings.TimeoutMinutes), cancellationToken);
+        OutcomeReport.Write(console, outcome, host.LocalPath);
+        return outcome.Succeeded ? 0 : 1;
+    }
+}
