@@ -1,0 +1,132 @@
+using System.Globalization;
+using Inference;
+
+namespace InferencePipeline.ModelRepository;
+
+/// <summary>
+/// Triton's model repository layout: <c>&lt;repo&gt;/&lt;model&gt;/config.pbtxt</c> and
+/// <c>&lt;repo&gt;/&lt;model&gt;/&lt;version&gt;/model.onnx</c>, versions being positive integers.
+/// Model names are validated (<see cref="ModelNames"/>) so no path leaves the repository.
+/// </summary>
+public static class ModelRepositoryLayout
+{
+    public const string ModelFileName = "model.onnx";
+
+    public static string EntryDirectory(string repoRoot, string modelName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(repoRoot);
+        ModelNames.Validate(modelName);
+        return Path.Combine(Path.GetFullPath(repoRoot), modelName);
+    }
+
+    public static string VersionDirectory(string repoRoot, string modelName, int version)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
+        return Path.Combine(EntryDirectory(repoRoot, modelName), version.ToString(CultureInfo.InvariantCulture));
+    }
+
+    public static string ConfigPath(string repoRoot, string modelName) =>
+        Path.Combine(EntryDirectory(repoRoot, modelName), ModelConfigFile.FileName);
+
+    public static string ModelPath(string repoRoot, string modelName, int version = 1) =>
+        Path.Combine(VersionDirectory(repoRoot, modelName, version), ModelFileName);
+
+    /// <summary>
+    /// Writes one repository entry: config.pbtxt (its name set to <paramref name="modelName"/> when empty) and
+    /// the ONNX file copied to <c>&lt;version&gt;/model.onnx</c>. Both are written to temp files and renamed,
+    /// so a server scanning the repository never sees half a model. Returns the entry directory.
+    /// </summary>
+    public static async Task<string> CreateEntryAsync(
+        string repoRoot,
+        string modelName,
+        string onnxSourcePath,
+        ModelConfig config,
+        int version = 1,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        string entry = EntryDirectory(repoRoot, modelName);
+        string versionDir = VersionDirectory(repoRoot, modelName, version);
+        if (!File.Exists(onnxSourcePath))
+        {
+            throw new FileNotFoundException($"ONNX model '{onnxSourcePath}' for repository entry '{modelName}' does not exist", onnxSourcePath);
+        }
+
+        if (config.Name.Length > 0 && config.Name != modelName)
+        {
+            throw new ArgumentException(
+                $"config name '{config.Name}' differs from model name '{modelName}'; Triton requires them to match", nameof(config));
+        }
+
+        var named = config;
+        if (config.Name.Length == 0)
+        {
+            named = config.Clone();
+            named.Name = modelName;
+        }
+
+        Directory.CreateDirectory(versionDir);
+        string target = Path.Combine(versionDir, ModelFileName);
+        string temp = Path.Combine(versionDir, $".{ModelFileName}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var source = new FileStream(onnxSourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
+            await using (var destination = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                await source.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Move(temp, target, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+
+        await ModelConfigFile.WriteAsync(Path.Combine(entry, ModelConfigFile.FileName), named, cancellationToken).ConfigureAwait(false);
+        return entry;
+    }
+
+    /// <summary>The version numbers present in an entry directory (numeric subdirectories), ascending.</summary>
+    public static IReadOnlyList<int> Versions(string entryDirectory)
+    {
+        if (!Directory.Exists(entryDirectory))
+        {
+            return [];
+        }
+
+        var versions = new List<int>();
+        foreach (string dir in Directory.EnumerateDirectories(entryDirectory))
+        {
+            string name = Path.GetFileName(dir);
+            if (name.All(char.IsAsciiDigit)
+                && int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int version)
+                && version > 0)
+            {
+                versions.Add(version);
+            }
+        }
+
+        versions.Sort();
+        return versions;
+    }
+
+    /// <summary>Names of the entries in a repository: directories with a valid model name.</summary>
+    public static IReadOnlyList<string> Models(string repoRoot)
+    {
+        if (!Directory.Exists(repoRoot))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories(repoRoot)
+            .Select(Path.GetFileName)
+            .Where(name => name is not null && !name.StartsWith('.') && ModelNames.IsValid(name))
+            .Select(name => name!)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+}

@@ -1,0 +1,186 @@
+using System.Collections;
+using System.Globalization;
+using System.Text;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+
+namespace InferencePipeline.ModelRepository.TextFormat;
+
+/// <summary>
+/// Writes any generated message as protobuf text format in the layout Triton's own examples use:
+/// repeated messages as <c>input [ { ... }, { ... } ]</c>, repeated scalars as <c>dims: [ 256 ]</c>,
+/// maps as one <c>parameters { key: ... value { ... } }</c> block per entry (sorted by key so the output is
+/// stable), enums by name, fields in declaration order, and only fields that are set.
+/// </summary>
+internal sealed class ProtoTextWriter
+{
+    private const int IndentStep = 2;
+    private readonly StringBuilder _out = new();
+
+    public static string Write(IMessage message)
+    {
+        var writer = new ProtoTextWriter();
+        writer.WriteFields(message, 0);
+        return writer._out.ToString();
+    }
+
+    private void WriteFields(IMessage message, int indent)
+    {
+        foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
+        {
+            object value = field.Accessor.GetValue(message);
+            if (field.IsMap)
+            {
+                WriteMap(field, (IDictionary)value, indent);
+            }
+            else if (field.IsRepeated)
+            {
+                WriteRepeated(field, (IList)value, indent);
+            }
+            else if (IsSet(message, field, value))
+            {
+                WriteSingle(field.Name, field, value, indent);
+            }
+        }
+    }
+
+    private static bool IsSet(IMessage message, FieldDescriptor field, object? value)
+    {
+        if (field.HasPresence)
+        {
+            return field.Accessor.HasValue(message);
+        }
+
+        return value switch
+        {
+            null => false,
+            string s => s.Length > 0,
+            ByteString b => !b.IsEmpty,
+            bool b => b,
+            Enum e => Convert.ToInt32(e, CultureInfo.InvariantCulture) != 0,
+            float f => f != 0 || float.IsNegative(f),
+            double d => d != 0 || double.IsNegative(d),
+            IConvertible c => c.ToDecimal(CultureInfo.InvariantCulture) != 0,
+            _ => true,
+        };
+    }
+
+    private void WriteSingle(string name, FieldDescriptor field, object value, int indent)
+    {
+        if (value is IMessage child)
+        {
+            Line(indent, $"{name} {{");
+            WriteFields(child, indent + IndentStep);
+            Line(indent, "}");
+        }
+        else
+        {
+            Line(indent, $"{name}: {FormatScalar(field, value)}");
+        }
+    }
+
+    private void WriteRepeated(FieldDescriptor field, IList values, int indent)
+    {
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        if (field.FieldType is not (FieldType.Message or FieldType.Group))
+        {
+            var items = values.Cast<object>().Select(v => FormatScalar(field, v));
+            Line(indent, $"{field.Name}: [ {string.Join(", ", items)} ]");
+            return;
+        }
+
+        Line(indent, $"{field.Name} [");
+        for (int i = 0; i < values.Count; i++)
+        {
+            Line(indent + IndentStep, "{");
+            WriteFields((IMessage)values[i]!, indent + 2 * IndentStep);
+            Line(indent + IndentStep, i == values.Count - 1 ? "}" : "},");
+        }
+
+        Line(indent, "]");
+    }
+
+    private void WriteMap(FieldDescriptor field, IDictionary map, int indent)
+    {
+        var keyField = field.MessageType.FindFieldByNumber(1);
+        var valueField = field.MessageType.FindFieldByNumber(2);
+        var entries = map.Cast<DictionaryEntry>().OrderBy(e => e.Key, Comparer<object>.Create(CompareKeys));
+        foreach (var entry in entries)
+        {
+            Line(indent, $"{field.Name} {{");
+            Line(indent + IndentStep, $"key: {FormatScalar(keyField, entry.Key)}");
+            if (entry.Value is IMessage child)
+            {
+                Line(indent + IndentStep, "value {");
+                WriteFields(child, indent + 2 * IndentStep);
+                Line(indent + IndentStep, "}");
+            }
+            else
+            {
+                Line(indent + IndentStep, $"value: {FormatScalar(valueField, entry.Value!)}");
+            }
+
+            Line(indent, "}");
+        }
+    }
+
+    private static int CompareKeys(object a, object b) => a is string sa && b is string sb
+        ? string.CompareOrdinal(sa, sb)
+        : Comparer.DefaultInvariant.Compare(a, b);
+
+    private void Line(int indent, string text) => _out.Append(' ', indent).Append(text).Append('\n');
+
+    private static string FormatScalar(FieldDescriptor field, object value) => value switch
+    {
+        string s => Quote(Encoding.UTF8.GetBytes(s), keepUtf8: true),
+        ByteString b => Quote(b.ToByteArray(), keepUtf8: false),
+        bool b => b ? "true" : "false",
+        Enum e => FormatEnum(field, Convert.ToInt32(e, CultureInfo.InvariantCulture)),
+        float f => FormatFloating(f, f.ToString("R", CultureInfo.InvariantCulture)),
+        double d => FormatFloating(d, d.ToString("R", CultureInfo.InvariantCulture)),
+        IFormattable n => n.ToString(null, CultureInfo.InvariantCulture),
+        _ => throw new InvalidOperationException($"cannot format {value.GetType()} for field '{field.Name}'"),
+    };
+
+    private static string FormatEnum(FieldDescriptor field, int number) =>
+        field.EnumType.FindValueByNumber(number)?.Name ?? number.ToString(CultureInfo.InvariantCulture);
+
+    private static string FormatFloating(double value, string roundTrip) =>
+        double.IsNaN(value) ? "nan"
+        : double.IsPositiveInfinity(value) ? "inf"
+        : double.IsNegativeInfinity(value) ? "-inf"
+        : roundTrip;
+
+    private static string Quote(byte[] bytes, bool keepUtf8)
+    {
+        var sb = new StringBuilder(bytes.Length + 2).Append('"');
+        int start = 0;
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            byte b = bytes[i];
+            string? escape = b switch
+            {
+                (byte)'"' => "\\\"",
+                (byte)'\\' => "\\\\",
+                (byte)'\n' => "\\n",
+                (byte)'\r' => "\\r",
+                (byte)'\t' => "\\t",
+                < 0x20 or 0x7F => $"\\{Convert.ToString(b, 8)!.PadLeft(3, '0')}",
+                >= 0x80 when !keepUtf8 => $"\\{Convert.ToString(b, 8)!.PadLeft(3, '0')}",
+                _ => null,
+            };
+            if (escape is not null)
+            {
+                sb.Append(Encoding.UTF8.GetString(bytes, start, i - start)).Append(escape);
+                start = i + 1;
+            }
+        }
+
+        sb.Append(Encoding.UTF8.GetString(bytes, start, bytes.Length - start));
+        return sb.Append('"').ToString();
+    }
+}

@@ -1,0 +1,14 @@
+namespace InferencePipeline.ModelRepository.TextFormat;
+
+/// <summary>One lexical token of protobuf text format. <see cref="Text"/> holds the decoded value for strings.</summary>
+internal readonly record struct TextToken(TextTokenKind Kind, string Text, int Line, int Column)
+{
+    public bool IsSymbol(char symbol) => Kind == TextTokenKind.Symbol && Text.Length == 1 && Text[0] == symbol;
+
+    public string Describe() => Kind switch
+    {
+        TextTokenKind.End => "end of input",
+        TextTokenKind.String => $"string \"{Text}\"",
+        _ => $"'{Text}'",
+    };
+}

@@ -1,0 +1,10 @@
+namespace InferencePipeline.ModelRepository.TextFormat;
+
+internal enum TextTokenKind
+{
+    End,
+    Identifier,
+    Number,
+    String,
+    Symbol,
+}

@@ -1,0 +1,276 @@
+using System.Text;
+
+namespace InferencePipeline.ModelRepository.TextFormat;
+
+/// <summary>
+/// Splits protobuf text format into tokens, tracking 1-based line and column for error messages.
+/// Strings are decoded here (C-style escapes, octal and hex bytes, \u and \U code points) because text format
+/// strings are byte sequences: escapes build UTF-8 bytes, which are then decoded once.
+/// </summary>
+internal sealed class TextTokenizer
+{
+    private const string Symbols = "{}[]:,;<>-+";
+
+    private readonly string _text;
+    private readonly string _source;
+    private int _pos;
+    private int _line = 1;
+    private int _lineStart;
+
+    public TextTokenizer(string text, string source)
+    {
+        _text = text;
+        _source = source;
+        Current = ReadNext();
+    }
+
+    public TextToken Current { get; private set; }
+
+    public TextToken Next()
+    {
+        var previous = Current;
+        Current = ReadNext();
+        return previous;
+    }
+
+    public ModelConfigFormatException Error(TextToken at, string problem) => new(_source, at.Line, at.Column, problem);
+
+    private ModelConfigFormatException ErrorHere(string problem) => new(_source, _line, _pos - _lineStart + 1, problem);
+
+    private TextToken ReadNext()
+    {
+        SkipWhitespaceAndComments();
+        int line = _line, column = _pos - _lineStart + 1;
+        if (_pos >= _text.Length)
+        {
+            return new TextToken(TextTokenKind.End, "", line, column);
+        }
+
+        char c = _text[_pos];
+        if (char.IsAsciiLetter(c) || c == '_')
+        {
+            int start = _pos;
+            while (_pos < _text.Length && (char.IsAsciiLetterOrDigit(_text[_pos]) || _text[_pos] == '_'))
+            {
+                _pos++;
+            }
+
+            return new TextToken(TextTokenKind.Identifier, _text[start.._pos], line, column);
+        }
+
+        if (char.IsAsciiDigit(c) || (c == '.' && _pos + 1 < _text.Length && char.IsAsciiDigit(_text[_pos + 1])))
+        {
+            return new TextToken(TextTokenKind.Number, ReadNumber(), line, column);
+        }
+
+        if (c is '"' or '\'')
+        {
+            return new TextToken(TextTokenKind.String, ReadString(c, line, column), line, column);
+        }
+
+        if (Symbols.Contains(c))
+        {
+            _pos++;
+            return new TextToken(TextTokenKind.Symbol, c.ToString(), line, column);
+        }
+
+        throw ErrorHere($"unexpected character '{c}'");
+    }
+
+    private void SkipWhitespaceAndComments()
+    {
+        while (_pos < _text.Length)
+        {
+            char c = _text[_pos];
+            if (c == '\n')
+            {
+                _pos++;
+                _line++;
+                _lineStart = _pos;
+            }
+            else if (char.IsWhiteSpace(c))
+            {
+                _pos++;
+            }
+            else if (c == '#')
+            {
+                while (_pos < _text.Length && _text[_pos] != '\n')
+                {
+                    _pos++;
+                }
+            }
+            else
+            {
+                return;
+            }
+        }
+    }
+
+    private string ReadNumber()
+    {
+        int start = _pos;
+        bool hex = _text[_pos] == '0' && _pos + 1 < _text.Length && (_text[_pos + 1] is 'x' or 'X');
+        while (_pos < _text.Length)
+        {
+            char c = _text[_pos];
+            bool exponentSign = !hex && (c is '+' or '-') && _pos > start && (_text[_pos - 1] is 'e' or 'E');
+            if (char.IsAsciiLetterOrDigit(c) || c == '.' || c == '_' || exponentSign)
+            {
+                _pos++;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return _text[start.._pos];
+    }
+
+    private string ReadString(char quote, int line, int column)
+    {
+        _pos++; // opening quote
+        var bytes = new List<byte>();
+        Span<byte> utf8 = stackalloc byte[4];
+        while (true)
+        {
+            if (_pos >= _text.Length || _text[_pos] == '\n')
+            {
+                throw new ModelConfigFormatException(_source, line, column, "unterminated string");
+            }
+
+            char c = _text[_pos++];
+            if (c == quote)
+            {
+                break;
+            }
+
+            if (c != '\\')
+            {
+                if (char.IsHighSurrogate(c) && _pos < _text.Length && char.IsLowSurrogate(_text[_pos]))
+                {
+                    AppendCodePoint(bytes, char.ConvertToUtf32(c, _text[_pos++]), utf8);
+                }
+                else
+                {
+                    AppendCodePoint(bytes, c, utf8);
+                }
+
+                continue;
+            }
+
+            if (_pos >= _text.Length)
+            {
+                throw new ModelConfigFormatException(_source, line, column, "unterminated string");
+            }
+
+            char e = _text[_pos++];
+            switch (e)
+            {
+                case 'n': bytes.Add((byte)'\n'); break;
+                case 't': bytes.Add((byte)'\t'); break;
+                case 'r': bytes.Add((byte)'\r'); break;
+                case 'a': bytes.Add(7); break;
+                case 'b': bytes.Add(8); break;
+                case 'f': bytes.Add(12); break;
+                case 'v': bytes.Add(11); break;
+                case '\\': bytes.Add((byte)'\\'); break;
+                case '\'': bytes.Add((byte)'\''); break;
+                case '"': bytes.Add((byte)'"'); break;
+                case '?': bytes.Add((byte)'?'); break;
+                case 'x' or 'X':
+                    bytes.Add((byte)ReadDigits(16, 2, "hex escape"));
+                    break;
+                case 'u':
+                    AppendCodePoint(bytes, ReadDigits(16, 4, "\\u escape", exact: true), utf8);
+                    break;
+                case 'U':
+                    AppendCodePoint(bytes, ReadDigits(16, 8, "\\U escape", exact: true), utf8);
+                    break;
+                case >= '0' and <= '7':
+                    _pos--;
+                    int octal = ReadDigits(8, 3, "octal escape");
+                    if (octal > 255)
+                    {
+                        throw ErrorHere($"octal escape \\{octal:o} is larger than one byte");
+                    }
+
+                    bytes.Add((byte)octal);
+                    break;
+                default:
+                    throw ErrorHere($"unknown escape sequence '\\{e}' in string");
+            }
+        }
+
+        // Adjacent literals concatenate ("a" "b" == "ab"), as in C and protobuf text format.
+        int save = _pos, saveLine = _line, saveLineStart = _lineStart;
+        SkipWhitespaceAndComments();
+        if (_pos < _text.Length && _text[_pos] is '"' or '\'')
+        {
+            char next = _text[_pos];
+            string rest = ReadString(next, _line, _pos - _lineStart + 1);
+            bytes.AddRange(Encoding.UTF8.GetBytes(rest));
+        }
+        else
+        {
+            _pos = save;
+            _line = saveLine;
+            _lineStart = saveLineStart;
+        }
+
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes.ToArray());
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new ModelConfigFormatException(_source, line, column, "string escapes do not form valid UTF-8");
+        }
+    }
+
+    private int ReadDigits(int radix, int maxDigits, string what, bool exact = false)
+    {
+        int value = 0, count = 0;
+        while (count < maxDigits && _pos < _text.Length)
+        {
+            int digit = HexValue(_text[_pos]);
+            if (digit < 0 || digit >= radix)
+            {
+                break;
+            }
+
+            value = checked(value * radix + digit);
+            _pos++;
+            count++;
+        }
+
+        if (count == 0 || (exact && count != maxDigits))
+        {
+            throw ErrorHere($"malformed {what}");
+        }
+
+        return value;
+    }
+
+    private static int HexValue(char c) => c switch
+    {
+        >= '0' and <= '9' => c - '0',
+        >= 'a' and <= 'f' => c - 'a' + 10,
+        >= 'A' and <= 'F' => c - 'A' + 10,
+        _ => -1,
+    };
+
+    private void AppendCodePoint(List<byte> bytes, int codePoint, Span<byte> buffer)
+    {
+        if (codePoint > 0x10FFFF || (codePoint >= 0xD800 && codePoint <= 0xDFFF))
+        {
+            throw ErrorHere($"invalid Unicode code point U+{codePoint:X}");
+        }
+
+        int n = new Rune(codePoint).EncodeToUtf8(buffer);
+        for (int i = 0; i < n; i++)
+        {
+            bytes.Add(buffer[i]);
+        }
+    }
+}
