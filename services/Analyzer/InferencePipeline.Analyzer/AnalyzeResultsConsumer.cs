@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Text.Json;
+using InferencePipeline.Artifacts;
+using InferencePipeline.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace InferencePipeline.Analyzer;
+
+/// <summary>
+/// Handles <see cref="AnalyzeResults"/>: reads the profiler's results file, picks the best Triton config
+/// under the constraints and objectives, writes Model Analyzer's CSV, the plot, the config location and an
+/// HTML report, and publishes <see cref="ResultsAnalyzed"/>. Bad input (missing or corrupt results, nothing
+/// in budget, unknown objective) ends in <see cref="StageFailed"/> without retries; I/O trouble throws so
+/// the endpoint's retry policy runs.
+/// </summary>
+public sealed class AnalyzeResultsConsumer(ArtifactStore store, ILogger<AnalyzeResultsConsumer> logger) : IConsumer<AnalyzeResults>
+{
+    public async Task Consume(ConsumeContext<AnalyzeResults> context)
+    {
+        var request = context.Message;
+        var ct = context.CancellationToken;
+        using var activity = AnalyzerTelemetry.ActivitySource.StartActivity("analyze-results");
+        activity?.SetTag("pipeline.id", request.PipelineId);
+        activity?.SetTag("model.name", request.ModelName);
+
+        var results = await ReadResultsAsync(context, request, ct);
+        if (results is null)
+        {
+            return;
+        }
+
+        ResultsAnalysis analysis;
+        try
+        {
+            analysis = ResultsRanker.Analyze(results, request.Constraints, request.Objectives);
+        }
+        catch (AnalysisException e)
+        {
+            await FailAsync(context, e.Message, activity);
+            return;
+        }
+
+        await Progress(context, 0.4, $"best config {analysis.Best.Config.Name} at concurrency {analysis.Best.Measurement.Concurrency}: {analysis.BestThroughputPerSec:0.#} infer/s");
+
+        var (location, configText) = await LocateBestConfigAsync(analysis.Best.Config.ConfigUri, ct);
+
+        var csvUri = AnalyzerArtifacts.MetricsCsv(request.PipelineId);
+        await store.WriteTextAsync(csvUri, MetricsCsv.Write(analysis), ct);
+
+        var plotUri = AnalyzerArtifacts.Plot(request.PipelineId);
+        var png = ThroughputPlot.Render(analysis);
+        await store.WriteBytesAsync(plotUri, png, ct);
+        await Progress(context, 0.7, "wrote metrics CSV and plot");
+
+        var locationUri = AnalyzerArtifacts.ConfigLocation(request.PipelineId);
+        await store.WriteTextAsync(locationUri, location + "\n", ct);
+
+        var reportUri = AnalyzerArtifacts.Report(request.PipelineId);
+        await store.WriteTextAsync(reportUri, HtmlReport.Write(analysis, png, configText, location), ct);
+
+        activity?.SetTag("analyzer.best_config", analysis.Best.Config.Name);
+        activity?.SetTag("analyzer.best_throughput", analysis.BestThroughputPerSec);
+        AnalyzerTelemetry.Analyses.Add(1, new KeyValuePair<string, object?>("outcome", "analyzed"));
+        logger.LogInformation(
+            "Pipeline {PipelineId}: best config {Config} at concurrency {Concurrency}, {Throughput:0.#} infer/s (default {Default:0.#}, ORT {Ort:0.#})",
+            request.PipelineId, analysis.Best.Config.Name, analysis.Best.Measurement.Concurrency, analysis.BestThroughputPerSec,
+            analysis.DefaultThroughputPerSec, analysis.OrtTunedThroughputPerSec);
+
+        await Progress(context, 1.0, "report written");
+        await context.Publish(new ResultsAnalyzed(
+            request.PipelineId,
+            request.ModelName,
+            analysis.Best.Config,
+            analysis.Best.Stats,
+            analysis.Best.Measurement.Concurrency,
+            analysis.DefaultThroughputPerSec,
+            analysis.OrtTunedThroughputPerSec,
+            csvUri,
+            plotUri,
+            locationUri,
+            reportUri), ct);
+    }
+
+    private async Task<ProfileResults?> ReadResultsAsync(ConsumeContext<AnalyzeResults> context, AnalyzeResults request, CancellationToken ct)
+    {
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(store.PathFor(request.ResultsUri), ct);
+        }
+        catch (Exception e) when (e is ArtifactUriException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            await FailAsync(context,
+                $"Cannot read the profile results '{request.ResultsUri}': {e.Message} Run the profiler for pipeline {request.PipelineId} first, or send the URI it published in ModelProfiled.",
+                Activity.Current);
+            return null;
+        }
+
+        try
+        {
+            var results = ProfileResults.FromJson(text);
+            if (results.Measurements is null || results.Measurements.Count == 0)
+            {
+                await FailAsync(context, $"The profile results '{request.ResultsUri}' hold no measurement; profile the model again.", Activity.Current);
+                return null;
+            }
+
+            await Progress(context, 0.1, $"read {results.Measurements.Count} measurements");
+            return results;
+        }
+        catch (JsonException e)
+        {
+            await FailAsync(context,
+                $"The profile results '{request.ResultsUri}' are not a valid results file ({e.Message}); it must be the JSON the profiler writes (ProfileResults).",
+                Activity.Current);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Optimal_ConfigFile_Location.txt holds the directory of the best config (the seed's file names the
+    /// output model repository entry), as a local path; the config text goes into the report when readable.
+    /// </summary>
+    private async Task<(string Location, string? ConfigText)> LocateBestConfigAsync(string configUri, CancellationToken ct)
+    {
+        string path;
+        try
+        {
+            path = store.PathFor(configUri);
+        }
+        catch (ArtifactUriException)
+        {
+            return (configUri, null);
+        }
+
+        if (Directory.Exists(path))
+        {
+            var inside = Path.Combine(path, "config.pbtxt");
+            return (path, File.Exists(inside) ? await File.ReadAllTextAsync(inside, ct) : null);
+        }
+
+        return (Path.GetDirectoryName(path)!, File.Exists(path) ? await File.ReadAllTextAsync(path, ct) : null);
+    }
+
+    private async Task FailAsync(ConsumeContext<AnalyzeResults> context, string reason, Activity? activity)
+    {
+        logger.LogWarning("Pipeline {PipelineId}: analysis failed: {Reason}", context.Message.PipelineId, reason);
+        activity?.SetStatus(ActivityStatusCode.Error, reason);
+        AnalyzerTelemetry.Analyses.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+        await context.Publish(new StageFailed(context.Message.PipelineId, PipelineStage.Analyzing, reason), context.CancellationToken);
+    }
+
+    private static Task Progress(ConsumeContext<AnalyzeResults> context, double fraction, string message) =>
+        context.Publish(new StageProgress(context.Message.PipelineId, PipelineStage.Analyzing, fraction, message), context.CancellationToken);
+}
