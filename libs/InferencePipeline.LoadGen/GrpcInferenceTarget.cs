@@ -1,0 +1,180 @@
+using System.Runtime.CompilerServices;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Inference;
+
+namespace InferencePipeline.LoadGen;
+
+/// <summary>
+/// A KServe v2 gRPC server (Triton or our embedded server) as a load target. The request — tensors in
+/// <c>raw_input_contents</c> — is built once and the same message is sent for every request, so the
+/// per-request cost is gRPC's own (serialization into the HTTP/2 frame, the call object).
+/// </summary>
+public sealed class GrpcInferenceTarget : IInferenceTarget, IDisposable
+{
+    private readonly GrpcChannel? _ownedChannel;
+    private readonly GRPCInferenceService.GRPCInferenceServiceClient _client;
+    private readonly ModelInferRequest _request;
+
+    /// <summary>Wraps an existing client and a prebuilt request (the caller owns the channel).</summary>
+    public GrpcInferenceTarget(GRPCInferenceService.GRPCInferenceServiceClient client, ModelInferRequest request, int batchSize = 1)
+        : this(client, request, batchSize, null)
+    {
+    }
+
+    private GrpcInferenceTarget(GRPCInferenceService.GRPCInferenceServiceClient client, ModelInferRequest request, int batchSize, GrpcChannel? ownedChannel)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        _client = client;
+        _request = request;
+        BatchSize = batchSize;
+        _ownedChannel = ownedChannel;
+    }
+
+    public int BatchSize { get; }
+
+    /// <summary>The request sent every time (read-only use: it is shared by all workers).</summary>
+    public ModelInferRequest Request => _request;
+
+    /// <summary>
+    /// Connects to <paramref name="address"/>, reads the model's metadata (inputs) and config (max_batch_size)
+    /// and prepares a request of <paramref name="batchSize"/> with synthetic data.
+    /// </summary>
+    /// <param name="shapes">Sizes for dynamic non-batch dimensions, without the batch dimension (perf_analyzer --shape).</param>
+    public static async Task<GrpcInferenceTarget> CreateAsync(
+        Uri address,
+        string modelName,
+        int batchSize = 1,
+        InputDataMode mode = InputDataMode.Random,
+        IReadOnlyDictionary<string, long[]>? shapes = null,
+        string modelVersion = "",
+        int seed = 42,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+
+        var channel = CreateChannel(address);
+        try
+        {
+            var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+            ModelMetadataResponse metadata;
+            try
+            {
+                metadata = await client.ModelMetadataAsync(
+                    new ModelMetadataRequest { Name = modelName, Version = modelVersion }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException ex)
+            {
+                throw new LoadGenException($"Cannot read metadata of model '{modelName}' from {address}: {ex.Status.StatusCode} {ex.Status.Detail}", innerException: ex);
+            }
+
+            var maxBatchSize = await ReadMaxBatchSizeAsync(client, modelName, modelVersion, metadata, cancellationToken).ConfigureAwait(false);
+            if (maxBatchSize > 0 && batchSize > maxBatchSize)
+            {
+                throw new ArgumentException($"Batch size {batchSize} exceeds model '{modelName}''s max_batch_size {maxBatchSize}.", nameof(batchSize));
+            }
+
+            var request = BuildRequest(modelName, modelVersion, metadata.Inputs, maxBatchSize > 0, batchSize, mode, shapes, new Random(seed));
+            return new GrpcInferenceTarget(client, request, maxBatchSize > 0 ? batchSize : 1, channel);
+        }
+        catch
+        {
+            channel.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A channel suited to load generation: HTTP/2 (h2c for http://), more connections once one is full of
+    /// streams, no idle teardown between windows, no limit on response size.
+    /// </summary>
+    public static GrpcChannel CreateChannel(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+        },
+        MaxReceiveMessageSize = null,
+        MaxSendMessageSize = null,
+    });
+
+    /// <summary>Builds the KServe request once: one input tensor per model input, contents in raw_input_contents.</summary>
+    public static ModelInferRequest BuildRequest(
+        string modelName,
+        string modelVersion,
+        IEnumerable<ModelMetadataResponse.Types.TensorMetadata> inputs,
+        bool hasBatchDimension,
+        int batchSize,
+        InputDataMode mode,
+        IReadOnlyDictionary<string, long[]>? shapes,
+        Random random)
+    {
+        var request = new ModelInferRequest { ModelName = modelName, ModelVersion = modelVersion ?? "" };
+        foreach (var input in inputs)
+        {
+            var shape = InputShapeResolver.Resolve(input.Name, input.Shape, hasBatchDimension, batchSize, shapes);
+            var tensor = new ModelInferRequest.Types.InferInputTensor { Name = input.Name, Datatype = KServeDataType.Normalize(input.Datatype) };
+            tensor.Shape.AddRange(shape);
+            request.Inputs.Add(tensor);
+            request.RawInputContents.Add(UnsafeByteOperations.UnsafeWrap(TensorDataFactory.Create(input.Name, input.Datatype, shape, mode, random)));
+        }
+
+        if (request.Inputs.Count == 0)
+        {
+            throw new LoadGenException($"Model '{modelName}' declares no inputs.");
+        }
+
+        return request;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask InferAsync(CancellationToken cancellationToken)
+    {
+        ModelInferResponse response;
+        try
+        {
+            response = await _client.ModelInferAsync(_request, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        if (response.Outputs.Count == 0)
+        {
+            throw new InvalidOperationException($"Model '{_request.ModelName}' answered without outputs.");
+        }
+    }
+
+    public void Dispose() => _ownedChannel?.Dispose();
+
+    private static async Task<int> ReadMaxBatchSizeAsync(
+        GRPCInferenceService.GRPCInferenceServiceClient client,
+        string modelName,
+        string modelVersion,
+        ModelMetadataResponse metadata,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var config = await client.ModelConfigAsync(
+                new ModelConfigRequest { Name = modelName, Version = modelVersion }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return config.Config?.MaxBatchSize ?? 0;
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unimplemented or StatusCode.NotFound)
+        {
+            // A server without ModelConfig (plain KServe): Triton's convention still holds, a batching model
+            // declares its batch dimension as -1 first. Treat that as "batches, limit unknown".
+            var firstDims = metadata.Inputs.Select(i => i.Shape.Count > 0 ? i.Shape[0] : 0).ToList();
+            return firstDims.Count > 0 && firstDims.All(d => d == -1) ? int.MaxValue : 0;
+        }
+    }
+}
