@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Grpc.Core;
+using Inference;
+using InferencePipeline.InferenceServer.Telemetry;
+using Microsoft.ML.OnnxRuntime;
+
+namespace InferencePipeline.InferenceServer.Execution;
+
+/// <summary>
+/// One execution instance (Triton's instance_group member): its own ORT session and its own pinned input
+/// buffers, reused from batch to batch. The scheduler fills <see cref="Batch"/> and queues the instance on
+/// the thread pool; when the batch is done the instance puts itself back on the free list.
+/// </summary>
+internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
+{
+    private readonly ModelDefinition _model;
+    private readonly InferenceSession _session;
+    private readonly ModelStatisticsRecorder _statistics;
+    private readonly ChannelWriter<ModelInstance> _freeInstances;
+    private readonly RunOptions _runOptions = new();
+    private readonly byte[][] _inputBuffers;
+    private readonly long[][] _inputShapes;
+    private readonly OrtValue[] _inputValues;
+    private readonly OrtValue[] _outputValues;
+    private readonly long[][] _outputShapes;
+    private readonly KeyValuePair<string, object?> _modelTag;
+    private readonly object _gate = new();
+    private bool _disposed;
+
+    public ModelInstance(ModelDefinition model, InferenceSession session, ModelStatisticsRecorder statistics,
+        ChannelWriter<ModelInstance> freeInstances)
+    {
+        _model = model;
+        _session = session;
+        _statistics = statistics;
+        _freeInstances = freeInstances;
+        _inputBuffers = model.Inputs.Select(_ => GC.AllocateUninitializedArray<byte>(4096, pinned: true)).ToArray();
+        _inputShapes = model.Inputs.Select(i => new long[i.Dims.Length + (model.Batching ? 1 : 0)]).ToArray();
+        _inputValues = new OrtValue[model.Inputs.Length];
+        _outputValues = new OrtValue[model.Outputs.Length];
+        _outputShapes = new long[model.Outputs.Length][];
+        _modelTag = new("model", model.Name);
+        Batch = new InferenceJob[Math.Max(1, model.TargetBatchSize)];
+    }
+
+    /// <summary>The requests of the next execution, filled by the scheduler while it holds this instance.</summary>
+    public InferenceJob[] Batch { get; }
+
+    public int BatchCount { get; set; }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        RunBatch();
+        _freeInstances.TryWrite(this);
+    }
+
+    /// <summary>Runs the jobs in <see cref="Batch"/> as one ORT execution and completes each with its own slice.</summary>
+    public void RunBatch()
+    {
+        var jobs = Batch.AsSpan(0, BatchCount);
+        var start = Stopwatch.GetTimestamp();
+        var rows = 0;
+        foreach (var job in jobs)
+        {
+            _statistics.RecordQueue(start - job.EnqueuedTimestamp);
+            rows += job.BatchSize;
+        }
+
+        Exception? error = null;
+        lock (_gate)
+        {
+            try
+            {
+                if (_disposed)
+                {
+                    throw new InferenceException(StatusCode.Unavailable, $"model '{_model.Name}' was unloaded before the request ran");
+                }
+                CreateInputs(jobs, rows);
+                var inputEnd = Stopwatch.GetTimestamp();
+                using var outputs = _session.Run(_runOptions, _model.InputNames, _inputValues, _model.OutputNames);
+                var inferEnd = Stopwatch.GetTimestamp();
+                ReadOutputs(outputs, rows);
+                var row = 0;
+                foreach (var job in jobs)
+                {
+                    job.Response = BuildResponse(job, row);
+                    row += job.BatchSize;
+                }
+                var end = Stopwatch.GetTimestamp();
+                _statistics.RecordExecution(jobs.Length, rows, inputEnd - start, inferEnd - inputEnd, end - inferEnd);
+                InferenceServerTelemetry.BatchSize.Record(rows, _modelTag);
+            }
+            catch (InferenceException e)
+            {
+                error = e;
+            }
+            catch (Exception e)
+            {
+                error = new InferenceException(StatusCode.Internal,
+                    $"onnxruntime failed to run model '{_model.Name}' on a batch of {rows}: {e.Message}", e);
+            }
+            finally
+            {
+                for (var i = 0; i < _inputValues.Length; i++)
+                {
+                    _inputValues[i]?.Dispose();
+                    _inputValues[i] = null!;
+                }
+                Array.Clear(_outputValues);
+            }
+        }
+
+        foreach (var job in jobs)
+        {
+            if (error is null)
+            {
+                job.Succeed(job.Response!);
+            }
+            else
+            {
+                job.Fail(error);
+            }
+        }
+        jobs.Clear();
+        BatchCount = 0;
+    }
+
+    /// <summary>Concatenates the jobs' inputs along dim 0 into this instance's pinned buffers and wraps them as ORT tensors.</summary>
+    private void CreateInputs(Span<InferenceJob> jobs, int rows)
+    {
+        var first = jobs[0];
+        for (var i = 0; i < _inputValues.Length; i++)
+        {
+            var total = 0;
+            foreach (var job in jobs)
+            {
+                total += job.InputData[i].Length;
+            }
+            var buffer = _inputBuffers[i];
+            if (buffer.Length < total)
+            {
+                buffer = _inputBuffers[i] = GC.AllocateUninitializedArray<byte>(Math.Max(total, buffer.Length * 2), pinned: true);
+            }
+            var offset = 0;
+            foreach (var job in jobs)
+            {
+                var data = job.InputData[i].Span;
+                data.CopyTo(buffer.AsSpan(offset));
+                offset += data.Length;
+            }
+
+            var shape = _inputShapes[i];
+            first.InputShapes[i].CopyTo(shape, 0);
+            if (_model.Batching)
+            {
+                shape[0] = rows;
+            }
+            _inputValues[i] = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
+                _model.Inputs[i].Type!.OrtType, shape, Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0), total);
+        }
+    }
+
+    private void ReadOutputs(IReadOnlyCollection<OrtValue> outputs, int rows)
+    {
+        var o = 0;
+        foreach (var value in outputs)
+        {
+            _outputValues[o] = value;
+            var shape = _outputShapes[o] = value.GetTensorTypeAndShape().Shape;
+            if (_model.Batching && (shape.Length == 0 || shape[0] != rows))
+            {
+                throw new InferenceException(StatusCode.Internal,
+                    $"output '{_model.OutputNames[o]}' of model '{_model.Name}' has shape {ConfigTensor.Format(shape)}, expected batch dimension {rows}");
+            }
+            o++;
+        }
+    }
+
+    private ModelInferResponse BuildResponse(InferenceJob job, int rowStart)
+    {
+        var response = new ModelInferResponse { ModelName = _model.Name, ModelVersion = _model.Version, Id = job.Request.Id };
+        var raw = job.RawOutput || _model.OutputsNeedRaw;
+        for (var k = 0; k < job.OutputCount; k++)
+        {
+            var o = job.OutputOrder[k];
+            var spec = _model.Outputs[o];
+            var shape = _outputShapes[o];
+            var data = (ReadOnlySpan<byte>)_outputValues[o].GetTensorMutableRawData();
+            var tensor = new ModelInferResponse.Types.InferOutputTensor { Name = spec.Name, Datatype = spec.DataTypeName };
+            if (_model.Batching)
+            {
+                var rowBytes = data.Length / shape[0];
+                data = data.Slice((int)(rowStart * rowBytes), (int)(job.BatchSize * rowBytes));
+                tensor.Shape.Add(job.BatchSize);
+                for (var d = 1; d < shape.Length; d++)
+                {
+                    tensor.Shape.Add(shape[d]);
+                }
+            }
+            else
+            {
+                tensor.Shape.Add(shape);
+            }
+
+            if (raw)
+            {
+                response.RawOutputContents.Add(ByteString.CopyFrom(data));
+            }
+            else
+            {
+                tensor.Contents = new InferTensorContents();
+                TypedContents.Write(data, spec.Type!, tensor.Contents);
+            }
+            response.Outputs.Add(tensor);
+        }
+        return response;
+    }
+
+    /// <summary>Waits for a running batch to finish, then frees the session.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            _session.Dispose();
+            _runOptions.Dispose();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace InferencePipeline.InferenceServer.Hosting;
+
+/// <summary>
+/// Maps tritonserver-style arguments (<c>--model-repository=/m</c>, <c>--grpc-port 8001</c>,
+/// <c>--model-control-mode explicit --load-model bert --load-model add</c>) to configuration keys of the
+/// "InferenceServer" section, so scripts written for Triton start the embedded server unchanged.
+/// </summary>
+public static class TritonServerArguments
+{
+    public const string GrpcPortKey = InferenceServerOptions.SectionName + ":GrpcPort";
+    public const string HttpPortKey = InferenceServerOptions.SectionName + ":HttpPort";
+    public const int DefaultGrpcPort = 8001;
+    public const int DefaultHttpPort = 8000;
+
+    public static IReadOnlyDictionary<string, string?> ToConfiguration(IReadOnlyList<string> args)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var loadModels = 0;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var equals = arg.IndexOf('=');
+            var name = equals > 0 ? arg[2..equals] : arg[2..];
+            string Value()
+            {
+                if (equals > 0)
+                {
+                    return arg[(equals + 1)..];
+                }
+                if (i + 1 >= args.Count)
+                {
+                    throw new ArgumentException($"--{name} needs a value");
+                }
+                return args[++i];
+            }
+
+            switch (name)
+            {
+                case "model-repository" or "model-store":
+                    values[$"{InferenceServerOptions.SectionName}:{nameof(InferenceServerOptions.ModelRepository)}"] = Value();
+                    break;
+                case "model-control-mode":
+                    values[$"{InferenceServerOptions.SectionName}:{nameof(InferenceServerOptions.ControlMode)}"] = ControlMode(Value()).ToString();
+                    break;
+                case "load-model":
+                    values[$"{InferenceServerOptions.SectionName}:{nameof(InferenceServerOptions.LoadModels)}:{loadModels++}"] = Value();
+                    break;
+                case "grpc-port":
+                    values[GrpcPortKey] = Port(name, Value());
+                    break;
+                case "http-port":
+                    values[HttpPortKey] = Port(name, Value());
+                    break;
+                case "max-request-bytes":
+                    values[$"{InferenceServerOptions.SectionName}:{nameof(InferenceServerOptions.MaxRequestBytes)}"] = Value();
+                    break;
+            }
+        }
+        return values;
+    }
+
+    private static ModelControlMode ControlMode(string value) => value.ToLowerInvariant() switch
+    {
+        "none" => ModelControlMode.None,
+        "explicit" => ModelControlMode.Explicit,
+        _ => throw new ArgumentException($"--model-control-mode '{value}' is not supported: use 'none' or 'explicit'"),
+    };
+
+    private static string Port(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535
+            ? value
+            : throw new ArgumentException($"--{name} '{value}' is not a port number");
+}

@@ -1,0 +1,161 @@
+using System.Reflection;
+using Google.Protobuf;
+using Grpc.Core;
+using Inference;
+using InferencePipeline.InferenceServer.Execution;
+using InferencePipeline.InferenceServer.Repository;
+using Microsoft.Extensions.Options;
+
+namespace InferencePipeline.InferenceServer.KServe;
+
+/// <summary>
+/// KServe v2 <c>inference.GRPCInferenceService</c> with Triton's extensions, over the embedded model registry.
+/// Refusals become gRPC statuses with Triton-like messages.
+/// </summary>
+internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunner runner, IOptions<InferenceServerOptions> options)
+    : GRPCInferenceService.GRPCInferenceServiceBase
+{
+    private const string ServerName = "inference-pipeline-embedded";
+    private const string OverrideConfigParameter = "config";
+
+    private static readonly string ServerVersion =
+        typeof(InferenceGrpcService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
+
+    private static readonly JsonParser ConfigParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+
+    public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerLiveResponse { Live = true });
+
+    public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerReadyResponse { Ready = true });
+
+    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) =>
+        Task.FromResult(new ModelReadyResponse { Ready = registry.IsReady(request.Name, request.Version) });
+
+    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerMetadataResponse
+        {
+            Name = ServerName,
+            Version = ServerVersion,
+            Extensions = { "model_repository", "model_repository(unload_dependents)", "schedule_policy", "model_configuration", "statistics" },
+        });
+
+    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context) =>
+        Guard(() => ModelMetadataBuilder.Build(registry.Get(request.Name, request.Version).Definition));
+
+    public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return await runner.InferAsync(request).ConfigureAwait(false);
+        }
+        catch (InferenceException e)
+        {
+            throw new RpcException(new Status(e.Code, e.Message));
+        }
+    }
+
+    public override Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context) =>
+        Guard(() => new ModelConfigResponse { Config = registry.Get(request.Name, request.Version).Definition.Config });
+
+    public override Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context) =>
+        Guard(() =>
+        {
+            var response = new ModelStatisticsResponse();
+            IEnumerable<LoadedModel> models = string.IsNullOrEmpty(request.Name)
+                ? registry.Loaded.OrderBy(m => m.Definition.Name, StringComparer.Ordinal)
+                : [registry.Get(request.Name, request.Version)];
+            foreach (var model in models)
+            {
+                response.ModelStats.Add(model.Statistics.Snapshot(model.Definition.Name, model.Definition.Version));
+            }
+            return response;
+        });
+
+    public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context) =>
+        Guard(() =>
+        {
+            var response = new RepositoryIndexResponse();
+            foreach (var entry in registry.Index(request.Ready))
+            {
+                response.Models.Add(new RepositoryIndexResponse.Types.ModelIndex
+                {
+                    Name = entry.Name, Version = entry.Version, State = entry.State, Reason = entry.Reason,
+                });
+            }
+            return response;
+        });
+
+    public override async Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context)
+    {
+        try
+        {
+            RequireExplicitMode();
+            ModelConfig? overrideConfig = null;
+            if (request.Parameters.TryGetValue(OverrideConfigParameter, out var parameter))
+            {
+                overrideConfig = ParseOverride(request.ModelName, parameter);
+            }
+            await registry.LoadAsync(request.ModelName, overrideConfig, context.CancellationToken).ConfigureAwait(false);
+            return new RepositoryModelLoadResponse();
+        }
+        catch (InferenceException e)
+        {
+            throw new RpcException(new Status(e.Code, e.Message));
+        }
+    }
+
+    public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context)
+    {
+        try
+        {
+            RequireExplicitMode();
+            await registry.UnloadAsync(request.ModelName, context.CancellationToken).ConfigureAwait(false);
+            return new RepositoryModelUnloadResponse();
+        }
+        catch (InferenceException e)
+        {
+            throw new RpcException(new Status(e.Code, e.Message));
+        }
+    }
+
+    private void RequireExplicitMode()
+    {
+        if (options.Value.ControlMode != ModelControlMode.Explicit)
+        {
+            throw new InferenceException(StatusCode.Unavailable,
+                "explicit model load / unload is not allowed if model control mode is not 'explicit'");
+        }
+    }
+
+    /// <summary>Triton's override: the "config" parameter holds the whole ModelConfig as JSON and replaces config.pbtxt for this load.</summary>
+    private static ModelConfig ParseOverride(string modelName, ModelRepositoryParameter parameter)
+    {
+        var json = parameter.ParameterChoiceCase switch
+        {
+            ModelRepositoryParameter.ParameterChoiceOneofCase.StringParam => parameter.StringParam,
+            ModelRepositoryParameter.ParameterChoiceOneofCase.BytesParam => parameter.BytesParam.ToStringUtf8(),
+            _ => throw InferenceException.Invalid($"the 'config' parameter for model '{modelName}' must be a string holding ModelConfig JSON"),
+        };
+        try
+        {
+            return ConfigParser.Parse<ModelConfig>(json);
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)
+        {
+            throw InferenceException.Invalid($"the 'config' parameter for model '{modelName}' is not valid ModelConfig JSON: {e.Message}");
+        }
+    }
+
+    private static Task<T> Guard<T>(Func<T> action)
+    {
+        try
+        {
+            return Task.FromResult(action());
+        }
+        catch (InferenceException e)
+        {
+            throw new RpcException(new Status(e.Code, e.Message));
+        }
+    }
+}
