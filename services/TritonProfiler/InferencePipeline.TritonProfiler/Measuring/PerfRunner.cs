@@ -1,0 +1,189 @@
+using Grpc.Net.Client;
+using Inference;
+using InferencePipeline.Contracts;
+using InferencePipeline.LoadGen;
+using InferencePipeline.TritonProfiler.Checkpoints;
+using InferencePipeline.TritonProfiler.Configs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace InferencePipeline.TritonProfiler.Measuring;
+
+/// <summary>
+/// perf_analyzer driven the way Model Analyzer drives it: the model is placed once in the server's
+/// repository, then each config is loaded over it with a config override and measured at each
+/// concurrency, climbing. Points already checkpointed are not measured again; a config stops climbing
+/// once its p99 is past <see cref="TritonProfilerOptions.LatencyBudgetFactor"/> × the latency budget.
+/// </summary>
+public sealed class PerfRunner(
+    IOptions<InferenceServerEndpointOptions> server,
+    IOptions<TritonProfilerOptions> options,
+    ILogger<PerfRunner> logger)
+{
+    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrencyLoadGenerator _generator = new();
+
+    /// <summary>Measures every point of <paramref name="plan"/> that <paramref name="checkpoints"/> does not hold.</summary>
+    /// <exception cref="ProfilingFailedException">A config cannot be served or measured; retrying will not help.</exception>
+    public async Task RunAsync(
+        ProfileModel request,
+        ProfilePlan plan,
+        IReadOnlyDictionary<string, CheckpointedMeasurement> checkpoints,
+        ClimbLimit limit,
+        IProfileObserver observer,
+        CancellationToken cancellationToken)
+    {
+        var address = server.Value.GrpcAddress;
+        var repository = server.Value.ModelRepository;
+        using var channel = GrpcChannel.ForAddress(address);
+        var control = new ServerModelControl(new GRPCInferenceService.GRPCInferenceServiceClient(channel));
+        var entries = await ProfilingEntries.PlaceAsync(repository, request.ModelName, request.PipelineId, plan.Configs, cancellationToken);
+        try
+        {
+            for (var c = 0; c < plan.Configs.Count; c++)
+            {
+                await MeasureConfigAsync(request, plan, c, entries[plan.Configs[c].Name], control, checkpoints, limit, observer, cancellationToken);
+            }
+        }
+        finally
+        {
+            await CleanUpAsync(control, repository, entries.Values);
+        }
+    }
+
+    private async Task MeasureConfigAsync(
+        ProfileModel request,
+        ProfilePlan plan,
+        int configIndex,
+        string entry,
+        ServerModelControl control,
+        IReadOnlyDictionary<string, CheckpointedMeasurement> checkpoints,
+        ClimbLimit limit,
+        IProfileObserver observer,
+        CancellationToken cancellationToken)
+    {
+        var config = plan.Configs[configIndex];
+        var loadGen = new LoadGenOptions
+        {
+            WindowMs = request.SearchSpace.MeasurementWindowMs,
+            StabilityPercentage = request.SearchSpace.StabilityPercentage,
+            MaxTrials = request.SearchSpace.MaxTrials,
+        };
+
+        using var activity = ProfilerTelemetry.ActivitySource.StartActivity("profile config");
+        activity?.SetTag("profiler.config", config.Name);
+        activity?.SetTag("profiler.entry", entry);
+        GrpcInferenceTarget? target = null;
+        try
+        {
+            for (var k = 0; k < plan.Concurrencies.Count; k++)
+            {
+                var concurrency = plan.Concurrencies[k];
+                LatencyStats stats;
+                if (checkpoints.TryGetValue(MeasurementKey.For(config.Name, concurrency), out var done))
+                {
+                    stats = done.Measurement.Stats;
+                    ProfilerTelemetry.ResumedMeasurements.Add(1);
+                }
+                else
+                {
+                    if (target is null)
+                    {
+                        await observer.ConfigStartingAsync(config, configIndex, cancellationToken);
+                        await control.LoadAsync(entry, config.Config, options.Value.ModelReadyTimeout, cancellationToken);
+                        ProfilerTelemetry.ConfigLoads.Add(1);
+                        target = await CreateTargetAsync(entry, config, request.Inputs, cancellationToken);
+                    }
+
+                    stats = await MeasurePointAsync(target, config, concurrency, loadGen, cancellationToken);
+                    await observer.MeasuredAsync(new ProfileMeasurement(config.Profile, concurrency, stats), plan.IndexOf(configIndex, k), cancellationToken);
+                }
+
+                if (limit.StopsAfter(stats) && k < plan.Concurrencies.Count - 1)
+                {
+                    await observer.StoppedClimbingAsync(config, configIndex, concurrency, stats.P99Ms, plan.Concurrencies.Count - 1 - k, cancellationToken);
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            if (target is not null)
+            {
+                target.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// perf_analyzer's client for one loaded config: batch size 1 (the server's dynamic batcher does the
+    /// batching), random data, and the sizes of dynamic non-batch dims taken from the request's inputs.
+    /// </summary>
+    private async Task<GrpcInferenceTarget> CreateTargetAsync(
+        string entry, PlannedConfig config, IReadOnlyList<TensorSpec> inputs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GrpcInferenceTarget.CreateAsync(
+                server.Value.GrpcAddress, entry, 1, InputDataMode.Random, InputShapes.From(inputs, config.Config.MaxBatchSize > 0),
+                cancellationToken: cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ProfilingFailedException($"Cannot build requests for config '{config.Name}': {e.Message}", e);
+        }
+        catch (LoadGenException e) when (!TransientFaults.IsTransient(e))
+        {
+            throw new ProfilingFailedException($"Cannot build requests for config '{config.Name}': {e.Message}", e);
+        }
+    }
+
+    private async Task<LatencyStats> MeasurePointAsync(
+        IInferenceTarget target, PlannedConfig config, int concurrency, LoadGenOptions loadGen, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var stats = await _generator.MeasureAsync(target, concurrency, loadGen, progress: null, cancellationToken);
+            logger.LogInformation(
+                "{Config} at concurrency {Concurrency}: {Throughput:F1} infer/s, p99 {P99:F2} ms{Unstable}",
+                config.Name, concurrency, stats.ThroughputPerSec, stats.P99Ms, stats.Stable ? "" : " (not stable)");
+            return stats;
+        }
+        catch (LoadGenException e) when (e.InnerException is not null && !TransientFaults.IsTransient(e))
+        {
+            throw new ProfilingFailedException(
+                $"Measuring config '{config.Name}' at concurrency {concurrency} failed: {e.Message}. " +
+                "The server rejects the requests; check the model's inputs and the config.", e);
+        }
+        finally
+        {
+            ProfilerTelemetry.Measurements.Add(1, new KeyValuePair<string, object?>("variant", config.Profile.Variant.ToString()));
+            ProfilerTelemetry.MeasurementDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    /// <summary>Unloads and removes the profiling entries; failures are logged, never thrown over the real outcome.</summary>
+    private async Task CleanUpAsync(ServerModelControl control, string repository, IEnumerable<string> entries)
+    {
+        using var timeout = new CancellationTokenSource(CleanupTimeout);
+        var distinct = entries.Distinct().ToList();
+        foreach (var entry in distinct)
+        {
+            if (await control.TryUnloadAsync(entry, timeout.Token) is { } error)
+            {
+                logger.LogWarning(error, "Could not unload profiling entry {Entry}", entry);
+            }
+        }
+
+        try
+        {
+            ProfilingEntries.Remove(repository, distinct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(e, "Could not remove profiling entries {Entries} from {Repository}", distinct, repository);
+        }
+    }
+}

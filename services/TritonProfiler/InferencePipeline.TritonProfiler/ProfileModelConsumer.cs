@@ -1,0 +1,130 @@
+using InferencePipeline.Artifacts;
+using InferencePipeline.Contracts;
+using InferencePipeline.LoadGen;
+using InferencePipeline.ModelRepository;
+using InferencePipeline.TritonProfiler.Checkpoints;
+using InferencePipeline.TritonProfiler.Configs;
+using InferencePipeline.TritonProfiler.Locking;
+using InferencePipeline.TritonProfiler.Measuring;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace InferencePipeline.TritonProfiler;
+
+/// <summary>
+/// Model Analyzer's <c>profile</c> as a stage: generate the configs, measure each on the inference server at
+/// each concurrency (holding the server's lock), checkpoint every point, then write results.json and
+/// publish <see cref="ModelProfiled"/>. A redelivered command resumes from the checkpoints.
+/// </summary>
+/// <remarks>
+/// RabbitMQ closes the channel of a handler that runs past its consumer timeout (30 minutes by default);
+/// the message is then redelivered and the profile resumes from its checkpoints, so a long profile
+/// converges over several deliveries instead of failing — but each delivery re-measures the point it was
+/// cut off in. Keep demo search spaces small (<see cref="SearchSpace.Quick"/> finishes in minutes) or raise
+/// <c>consumer_timeout</c> for real sweeps.
+/// </remarks>
+public sealed class ProfileModelConsumer(
+    ArtifactStore artifacts,
+    ServingConfigGenerator generator,
+    PerfRunner runner,
+    IMeasurementStore store,
+    IServerLock serverLock,
+    IOptions<InferenceServerEndpointOptions> server,
+    IOptions<TritonProfilerOptions> options,
+    ILogger<ProfileModelConsumer> logger) : IConsumer<ProfileModel>
+{
+    /// <summary>Past this estimate a warning says the profile will outlive RabbitMQ's consumer timeout.</summary>
+    private static readonly TimeSpan ConsumerTimeoutMargin = TimeSpan.FromMinutes(25);
+
+    public async Task Consume(ConsumeContext<ProfileModel> context)
+    {
+        var request = context.Message;
+        var ct = context.CancellationToken;
+        using var activity = ProfilerTelemetry.ActivitySource.StartActivity("profile model");
+        activity?.SetTag("pipeline.id", request.PipelineId);
+        activity?.SetTag("model.name", request.ModelName);
+
+        if (ProfileRequestValidation.Problem(request) is { } problem)
+        {
+            await FailAsync(context, problem);
+            return;
+        }
+
+        IReadOnlyList<PlannedConfig> configs;
+        try
+        {
+            configs = await generator.GenerateAsync(request, ct);
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException
+                                      or ArtifactUriException or ModelConfigFormatException)
+        {
+            await FailAsync(context, $"Cannot build the serving configs to profile: {e.Message}");
+            return;
+        }
+
+        if (request.SearchSpace.Mode == SearchMode.Quick)
+        {
+            logger.LogWarning("Quick (hill-climbing) search is not implemented yet; measuring the whole search space");
+        }
+
+        var plan = new ProfilePlan(configs, request.SearchSpace.Concurrency);
+        var limit = new ClimbLimit(request.Constraints?.MaxLatencyP99Ms, options.Value.LatencyBudgetFactor);
+        var observer = new CheckpointingObserver(context, store, plan, logger);
+        var checkpoints = await store.LoadAsync(request.PipelineId, ct);
+        await observer.RepublishUnannouncedAsync(checkpoints, ct);
+
+        var pending = plan.PendingConfigs(checkpoints, limit);
+        await observer.ProgressAsync(
+            (double)checkpoints.Count / plan.Total,
+            $"Profiling {plan.Configs.Count} configs × {plan.Concurrencies.Count} concurrencies = {plan.Total} points" +
+            (checkpoints.Count > 0 ? $" ({checkpoints.Count} already measured, resuming)" : ""),
+            ct);
+        WarnIfLong(plan, request.SearchSpace, pending);
+
+        if (pending > 0)
+        {
+            var address = server.Value.GrpcAddress;
+            await using var lease = await serverLock.AcquireAsync(address, $"pipeline {request.PipelineId:N}", options.Value.LockWaitTimeout, ct);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
+            try
+            {
+                await runner.RunAsync(request, plan, checkpoints, limit, observer, linked.Token);
+            }
+            catch (ProfilingFailedException e)
+            {
+                await FailAsync(context, e.Message);
+                return;
+            }
+            catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                throw new ServerLockLostException(ServerLockKey.For(address));
+            }
+        }
+
+        var measurements = plan.InOrder(await store.LoadAsync(request.PipelineId, ct));
+        var resultsUri = ArtifactStore.UriFor(request.PipelineId, ServingConfigGenerator.Stage, "results.json");
+        await artifacts.WriteTextAsync(resultsUri, new ProfileResults(request.PipelineId, request.ModelName, measurements).ToJson(), ct);
+        await observer.ProgressAsync(1, $"Profiled {measurements.Count} points ({observer.Measured} measured now)", ct);
+        await context.Publish(new ModelProfiled(request.PipelineId, request.ModelName, resultsUri, measurements.Count), ct);
+        logger.LogInformation("Profiled {Model}: {Count} measurements in {Uri}", request.ModelName, measurements.Count, resultsUri);
+    }
+
+    private void WarnIfLong(ProfilePlan plan, SearchSpace space, int pendingConfigs)
+    {
+        // The stability rule needs at least three windows per point.
+        var estimate = TimeSpan.FromMilliseconds(3.0 * space.MeasurementWindowMs * pendingConfigs * plan.Concurrencies.Count);
+        if (estimate > ConsumerTimeoutMargin)
+        {
+            logger.LogWarning(
+                "This profile needs at least {Estimate} of measurement, past RabbitMQ's 30-minute consumer timeout: it will be redelivered and resume from checkpoints. Use a smaller search space or raise consumer_timeout.",
+                estimate);
+        }
+    }
+
+    private async Task FailAsync(ConsumeContext<ProfileModel> context, string reason)
+    {
+        logger.LogWarning("Profiling pipeline {PipelineId} failed: {Reason}", context.Message.PipelineId, reason);
+        await context.Publish(new StageFailed(context.Message.PipelineId, PipelineStage.Profiling, reason), context.CancellationToken);
+    }
+}

@@ -1,0 +1,71 @@
+using InferencePipeline.Contracts;
+using InferencePipeline.ModelRepository;
+
+namespace InferencePipeline.TritonProfiler;
+
+/// <summary>What is wrong with a ProfileModel command, in words the user can act on; null when nothing is.</summary>
+public static class ProfileRequestValidation
+{
+    public static string? Problem(ProfileModel request)
+    {
+        if (request.PipelineId == Guid.Empty)
+        {
+            return "The ProfileModel command has no pipeline id.";
+        }
+
+        if (!ModelNames.IsValid(request.ModelName))
+        {
+            return $"Model name '{request.ModelName}' cannot name a repository entry: use letters, digits, '_', '-' and '.'.";
+        }
+
+        if (string.IsNullOrWhiteSpace(request.DefaultConfigUri) || string.IsNullOrWhiteSpace(request.TunedConfigUri))
+        {
+            return "The ProfileModel command needs both the default and the ORT-tuned config URI (from ModelConverted and OrtTuned).";
+        }
+
+        var space = request.SearchSpace;
+        if (space is null)
+        {
+            return "The ProfileModel command has no search space.";
+        }
+
+        if (space.Concurrency is not { Count: > 0 } || space.Concurrency.Any(c => c < 1))
+        {
+            return $"The search space needs at least one concurrency, each >= 1 (got [{Join(space.Concurrency)}]).";
+        }
+
+        if (space.PreferredBatchSizes is null || space.PreferredBatchSizes.Any(b => b < 1))
+        {
+            return $"Preferred batch sizes must be >= 1 (got [{Join(space.PreferredBatchSizes)}]); leave the list empty to profile without dynamic batching.";
+        }
+
+        if (space.InstanceCounts is null || space.InstanceCounts.Any(i => i < 1))
+        {
+            return $"Instance counts must be >= 1 (got [{Join(space.InstanceCounts)}]).";
+        }
+
+        if (space.MeasurementWindowMs < 1)
+        {
+            return $"The measurement window must be at least 1 ms (got {space.MeasurementWindowMs}).";
+        }
+
+        if (space.StabilityPercentage is <= 0 or >= 100)
+        {
+            return $"The stability percentage must lie in (0, 100) (got {space.StabilityPercentage}).";
+        }
+
+        if (space.MaxTrials < 3)
+        {
+            return $"MaxTrials must be at least 3, the windows the stability rule compares (got {space.MaxTrials}).";
+        }
+
+        if (request.Constraints?.MaxLatencyP99Ms is <= 0)
+        {
+            return $"The latency budget must be positive (got {request.Constraints.MaxLatencyP99Ms} ms).";
+        }
+
+        return null;
+    }
+
+    private static string Join(IReadOnlyList<int>? values) => values is null ? "" : string.Join(", ", values);
+}

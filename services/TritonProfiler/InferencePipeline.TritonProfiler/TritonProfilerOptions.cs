@@ -1,0 +1,26 @@
+namespace InferencePipeline.TritonProfiler;
+
+/// <summary>Configuration section <c>Pipeline:Profiler</c>: how the profiler waits and when it stops climbing.</summary>
+public sealed class TritonProfilerOptions
+{
+    public const string Section = "Pipeline:Profiler";
+
+    /// <summary>
+    /// How long a profile waits for another profile to release the server. The wait counts against
+    /// RabbitMQ's 30-minute consumer timeout, so it stays well below it; when it expires the message is
+    /// retried (the other profile may be done by then).
+    /// </summary>
+    public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long the server lock lives without renewal; renewed every third of it while measuring.</summary>
+    public TimeSpan LockLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a loaded config may take to report ModelReady.</summary>
+    public TimeSpan ModelReadyTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// A config stops climbing concurrency once its p99 exceeds this multiple of the latency budget:
+    /// higher concurrency only queues more, and the points would never be candidates.
+    /// </summary>
+    public double LatencyBudgetFactor { get; set; } = 2.0;
+}
