@@ -1,0 +1,88 @@
+using Google.Protobuf;
+using InferencePipeline.Contracts;
+using InferencePipeline.Onnx.Graph;
+using Onnx;
+
+namespace InferencePipeline.Onnx;
+
+/// <summary>
+/// Test and demo models written from C# (never downloaded): a small BERT with the seed's interface, and two
+/// trivial models (add-one, identity) for server and load-generator tests where the model must cost nothing.
+/// Every file is deterministic: the same arguments give the same bytes.
+/// </summary>
+public static class DemoModels
+{
+    public const string ProducerName = "InferencePipeline.DemoModels";
+    public const string ProducerVersion = "1";
+
+    /// <summary>Seed of the BERT weights; fixed so every run, test and machine sees the same model.</summary>
+    public const ulong BertSeed = 20211;
+
+    /// <summary>The seed's BERT inputs: <c>input_names</c>, <c>input_mask</c>, <c>segment_ids</c>, INT64 [-1, seq].</summary>
+    public static IReadOnlyList<TensorSpec> BertInputs(BertShape? shape = null)
+    {
+        long s = (shape ?? BertShape.Default).SequenceLength;
+        return [new("input_names", "INT64", [-1, s]), new("input_mask", "INT64", [-1, s]), new("segment_ids", "INT64", [-1, s])];
+    }
+
+    /// <summary>The seed's BERT outputs: <c>start</c>, <c>end</c>, FP32 [-1, seq].</summary>
+    public static IReadOnlyList<TensorSpec> BertOutputs(BertShape? shape = null)
+    {
+        long s = (shape ?? BertShape.Default).SequenceLength;
+        return [new("start", "FP32", [-1, s]), new("end", "FP32", [-1, s])];
+    }
+
+    public const string TrivialInputName = "INPUT0";
+    public const string TrivialOutputName = "OUTPUT0";
+    public const int TrivialWidth = 16;
+
+    /// <summary>Interface of <see cref="WriteAdd"/> and <see cref="WriteIdentity"/>: FP32 [-1, 16] in and out.</summary>
+    public static IReadOnlyList<TensorSpec> TrivialInputs { get; } = [new(TrivialInputName, "FP32", [-1, TrivialWidth])];
+
+    public static IReadOnlyList<TensorSpec> TrivialOutputs { get; } = [new(TrivialOutputName, "FP32", [-1, TrivialWidth])];
+
+    /// <summary>Writes the demo BERT (opset 17, deterministic weights) to <paramref name="path"/>.</summary>
+    public static void WriteBert(string path, BertShape? shape = null) =>
+        Write(path, BertGraph.Build(shape ?? BertShape.Default, BertSeed));
+
+    /// <summary>Writes <c>OUTPUT0 = INPUT0 + 1</c>, FP32 [-1, 16] with a dynamic batch dim.</summary>
+    public static void WriteAdd(string path)
+    {
+        var g = new OnnxGraphBuilder("demo_add");
+        g.Input(TrivialInputName, TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+        g.NodeNamed(TrivialOutputName, "Add", [TrivialInputName, g.Scalar("one", 1f)]);
+        g.Output(TrivialOutputName, TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+        Write(path, g.ToModel(BertGraph.Opset, ProducerName, ProducerVersion));
+    }
+
+    /// <summary>Writes <c>OUTPUT0 = INPUT0</c>, FP32 [-1, 16] with a dynamic batch dim.</summary>
+    public static void WriteIdentity(string path)
+    {
+        var g = new OnnxGraphBuilder("demo_identity");
+        g.Input(TrivialInputName, TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+        g.NodeNamed(TrivialOutputName, "Identity", [TrivialInputName]);
+        g.Output(TrivialOutputName, TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+        Write(path, g.ToModel(BertGraph.Opset, ProducerName, ProducerVersion));
+    }
+
+    /// <summary>Writes via a temp file and a rename so a reader never sees a partial model.</summary>
+    private static void Write(string path, ModelProto model)
+    {
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllBytes(temp, model.ToByteArray());
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+}
