@@ -1,0 +1,64 @@
+using Inference;
+using InferencePipeline.ModelRepository;
+using InferencePipeline.Onnx;
+
+namespace InferencePipeline.Testing.Models;
+
+/// <summary>
+/// A Triton-layout model repository in a fresh temp directory, filled with demo models and their configs;
+/// deleted on dispose. Each Add* method returns the config it wrote.
+/// </summary>
+public sealed class TestModelRepository : IDisposable
+{
+    public TestModelRepository()
+    {
+        Root = Path.Combine(Path.GetTempPath(), $"inferpipe-repo-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    /// <summary>The demo BERT with the baseline config; <paramref name="configure"/> may change it before writing.</summary>
+    public Task<ModelConfig> AddBertAsync(string name = "bert", int maxBatchSize = 8, Action<ModelConfig>? configure = null) =>
+        AddAsync(name, TestModels.Bert, DemoModels.BertInputs(), DemoModels.BertOutputs(), maxBatchSize, configure);
+
+    /// <summary>OUTPUT0 = INPUT0 + 1.</summary>
+    public Task<ModelConfig> AddAddAsync(string name = "add", int maxBatchSize = 8, Action<ModelConfig>? configure = null) =>
+        AddAsync(name, TestModels.Add, DemoModels.TrivialInputs, DemoModels.TrivialOutputs, maxBatchSize, configure);
+
+    /// <summary>OUTPUT0 = INPUT0.</summary>
+    public Task<ModelConfig> AddIdentityAsync(string name = "identity", int maxBatchSize = 8, Action<ModelConfig>? configure = null) =>
+        AddAsync(name, TestModels.Identity, DemoModels.TrivialInputs, DemoModels.TrivialOutputs, maxBatchSize, configure);
+
+    public async Task<ModelConfig> AddAsync(
+        string name,
+        string onnxPath,
+        IReadOnlyList<InferencePipeline.Contracts.TensorSpec> inputs,
+        IReadOnlyList<InferencePipeline.Contracts.TensorSpec> outputs,
+        int maxBatchSize,
+        Action<ModelConfig>? configure = null,
+        int version = 1)
+    {
+        var config = DefaultModelConfig.Create(name, inputs, outputs, maxBatchSize);
+        configure?.Invoke(config);
+        await ModelRepositoryLayout.CreateEntryAsync(Root, name, onnxPath, config, version);
+        return config;
+    }
+
+    public string EntryDirectory(string name) => ModelRepositoryLayout.EntryDirectory(Root, name);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server under test may still hold a file open; the temp dir is then left behind.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

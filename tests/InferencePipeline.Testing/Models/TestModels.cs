@@ -1,0 +1,55 @@
+using InferencePipeline.Onnx;
+
+namespace InferencePipeline.Testing.Models;
+
+/// <summary>
+/// The demo models as files, written once per test process into a private temp directory (writing BERT
+/// costs ~50 ms; dozens of tests share it). Treat the files as read-only; copy one to change it.
+/// </summary>
+public static class TestModels
+{
+    private static readonly Lazy<string> Directory_ = new(CreateDirectory, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> BertFile = new(() => Write("bert.onnx", p => DemoModels.WriteBert(p)));
+    private static readonly Lazy<string> AddFile = new(() => Write("add.onnx", DemoModels.WriteAdd));
+    private static readonly Lazy<string> IdentityFile = new(() => Write("identity.onnx", DemoModels.WriteIdentity));
+
+    /// <summary>The demo BERT (seed interface, default <see cref="BertShape"/>).</summary>
+    public static string Bert => BertFile.Value;
+
+    /// <summary>OUTPUT0 = INPUT0 + 1, FP32 [-1, 16].</summary>
+    public static string Add => AddFile.Value;
+
+    /// <summary>OUTPUT0 = INPUT0, FP32 [-1, 16].</summary>
+    public static string Identity => IdentityFile.Value;
+
+    /// <summary>The directory holding the shared files (deleted when the process exits).</summary>
+    public static string Directory => Directory_.Value;
+
+    private static string Write(string fileName, Action<string> write)
+    {
+        string path = Path.Combine(Directory, fileName);
+        write(path);
+        return path;
+    }
+
+    private static string CreateDirectory()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"inferpipe-test-models-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                System.IO.Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a file still mapped by a native session must not fail the test run.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        };
+        return dir;
+    }
+}
