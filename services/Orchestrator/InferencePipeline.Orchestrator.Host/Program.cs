@@ -1,0 +1,16 @@
+using InferencePipeline.Orchestrator;
+using InferencePipeline.ServiceDefaults;
+
+// The orchestrator service: the pipeline saga (state in Redis when "redis" is configured) and the HTTP API.
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddPipelineRedis();
+builder.AddPipelineBus(bus => bus.AddOrchestrator());
+
+var app = builder.Build();
+
+app.MapPipelineApi();
+app.MapDefaultEndpoints();
+
+app.Run();

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using MassTransit;
+using StackExchange.Redis;
+
+namespace InferencePipeline.Orchestrator.Persistence;
+
+/// <summary>
+/// Saga instances as JSON in Redis with optimistic concurrency on <see cref="ISagaVersion.Version"/>:
+/// an insert succeeds only if the key is new (SET NX), an update only if the stored version is the one this
+/// instance was loaded with (compare-and-set in one Lua script, atomic on the server). Either conflict throws
+/// <see cref="ConcurrencyException"/>, which the saga endpoint's retry turns into reload-and-reapply.
+/// </summary>
+public sealed class RedisSagaStore<TSaga>(IConnectionMultiplexer redis, RedisSagaOptions<TSaga> options)
+    where TSaga : class, ISagaVersion
+{
+    private const string InsertScript = """
+        if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
+          redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+          return 1
+        end
+        return 0
+        """;
+
+    private const string UpdateScript = """
+        local current = redis.call('GET', KEYS[1])
+        if not current then return -1 end
+        if tonumber(cjson.decode(current)['Version']) ~= tonumber(ARGV[1]) then return 0 end
+        redis.call('SET', KEYS[1], ARGV[2])
+        return 1
+        """;
+
+    private IDatabase Database => redis.GetDatabase();
+
+    public RedisSagaOptions<TSaga> Options => options;
+
+    public async Task<TSaga?> LoadAsync(Guid id)
+    {
+        var value = await Database.StringGetAsync(options.Key(id)).ConfigureAwait(false);
+        return value.IsNullOrEmpty ? null : Deserialize(value!, id);
+    }
+
+    /// <summary>Stores a new instance at version 1; false if one with this id already exists.</summary>
+    public async Task<bool> TryInsertAsync(TSaga saga)
+    {
+        saga.Version = 1;
+        var json = JsonSerializer.Serialize(saga, options.Json);
+        var inserted = (long)await Database.ScriptEvaluateAsync(InsertScript,
+            [options.Key(saga.CorrelationId), options.IndexKey],
+            [json, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), saga.CorrelationId.ToString("D")]).ConfigureAwait(false);
+        if (inserted == 1)
+            return true;
+        saga.Version = 0;
+        return false;
+    }
+
+    public async Task InsertAsync(TSaga saga)
+    {
+        if (!await TryInsertAsync(saga).ConfigureAwait(false))
+            throw new ConcurrencyException("A saga with this id was stored meanwhile", typeof(TSaga), saga.CorrelationId);
+    }
+
+    /// <summary>Saves <paramref name="saga"/> as the next version of the one it was loaded as.</summary>
+    public async Task UpdateAsync(TSaga saga)
+    {
+        var loadedVersion = saga.Version;
+        saga.Version = loadedVersion + 1;
+        var json = JsonSerializer.Serialize(saga, options.Json);
+        var result = (long)await Database.ScriptEvaluateAsync(UpdateScript,
+            [options.Key(saga.CorrelationId)], [loadedVersion, json]).ConfigureAwait(false);
+        if (result == 1)
+            return;
+
+        saga.Version = loadedVersion;
+        throw result == 0
+            ? new ConcurrencyException($"Saga version {loadedVersion} is stale: another consumer saved it meanwhile", typeof(TSaga),
+                saga.CorrelationId)
+            : new SagaException("Saga to update is not stored (deleted meanwhile?)", typeof(TSaga), saga.CorrelationId);
+    }
+
+    public async Task DeleteAsync(Guid id)
+    {
+        var transaction = Database.CreateTransaction();
+        _ = transaction.KeyDeleteAsync(options.Key(id));
+        _ = transaction.SortedSetRemoveAsync(options.IndexKey, id.ToString("D"));
+        await transaction.ExecuteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The most recently created instances, newest first; ids whose key is gone are skipped.</summary>
+    public async Task<IReadOnlyList<TSaga>> ListRecentAsync(int count)
+    {
+        if (count <= 0)
+            return [];
+        var ids = await Database.SortedSetRangeByRankAsync(options.IndexKey, 0, count - 1, Order.Descending).ConfigureAwait(false);
+        if (ids.Length == 0)
+            return [];
+        var keys = ids.Select(id => (RedisKey)(options.KeyPrefix + id.ToString())).ToArray();
+        var values = await Database.StringGetAsync(keys).ConfigureAwait(false);
+        var sagas = new List<TSaga>(values.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!values[i].IsNullOrEmpty)
+                sagas.Add(Deserialize(values[i]!, Guid.Parse(ids[i].ToString())));
+        }
+        return sagas;
+    }
+
+    private TSaga Deserialize(string json, Guid id)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TSaga>(json, options.Json)
+                   ?? throw new JsonException("the stored value is JSON null");
+        }
+        catch (JsonException ex)
+        {
+            throw new SagaException($"Stored state under {options.Key(id)} is not a valid {typeof(TSaga).Name}: {ex.Message}",
+                typeof(TSaga), id, ex);
+        }
+    }
+}
