@@ -84,18 +84,26 @@ public sealed class AnalyzeResultsConsumer(ArtifactStore store, ILogger<AnalyzeR
 
     private async Task<ProfileResults?> ReadResultsAsync(ConsumeContext<AnalyzeResults> context, AnalyzeResults request, CancellationToken ct)
     {
-        string text;
+        string path;
         try
         {
-            text = await File.ReadAllTextAsync(store.PathFor(request.ResultsUri), ct);
+            path = store.PathFor(request.ResultsUri);
         }
-        catch (Exception e) when (e is ArtifactUriException or FileNotFoundException or DirectoryNotFoundException)
+        catch (ArtifactUriException e)
+        {
+            await FailAsync(context, $"Cannot read the profile results: {e.Message} Send the ResultsUri the profiler published in ModelProfiled.", Activity.Current);
+            return null;
+        }
+
+        if (!File.Exists(path))
         {
             await FailAsync(context,
-                $"Cannot read the profile results '{request.ResultsUri}': {e.Message} Run the profiler for pipeline {request.PipelineId} first, or send the URI it published in ModelProfiled.",
+                $"The profile results '{request.ResultsUri}' do not exist (looked at {path}). Run the profiler for pipeline {request.PipelineId} first, or send the URI it published in ModelProfiled.",
                 Activity.Current);
             return null;
         }
+
+        var text = await File.ReadAllTextAsync(path, ct);
 
         try
         {

@@ -36,7 +36,10 @@ public static class ThroughputPlot
         label.LabelFontSize = 12;
         label.LabelFontColor = Colors.Red;
         label.OffsetY = -14;
-        label.LabelAlignment = Alignment.LowerCenter;
+        // A label centred on the last point would run off the right edge.
+        label.LabelAlignment = best.Measurement.Concurrency == analysis.Measurements.Max(m => m.Measurement.Concurrency)
+            ? Alignment.LowerRight
+            : Alignment.LowerCenter;
 
         var ticks = concurrencies.ToArray();
         plot.Axes.Bottom.SetTicks(
