@@ -1,0 +1,16 @@
+using InferencePipeline.Contracts;
+using MassTransit;
+
+namespace InferencePipeline.Orchestrator.Tests.StandIns;
+
+public sealed class StandInOrtTuner : IConsumer<TuneOrt>
+{
+    public Task Consume(ConsumeContext<TuneOrt> context)
+    {
+        var command = context.Message;
+        var best = OrtSettings.Default with { IntraOpThreads = 2 };
+        return context.Publish(new OrtTuned(command.PipelineId, command.ModelName, command.OnnxUri,
+            $"artifacts/{command.PipelineId:N}/tune/config.pbtxt", best, 100, 250,
+            [new OrtTrial(OrtSettings.Default, 100, 1, 2), new OrtTrial(best, 250, 0.5, 1)]));
+    }
+}
