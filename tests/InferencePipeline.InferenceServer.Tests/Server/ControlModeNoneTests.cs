@@ -1,0 +1,40 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Inference;
+
+namespace InferencePipeline.InferenceServer.Tests.Server;
+
+public sealed class ControlModeNoneTests
+{
+    [Fact]
+    public async Task Mode_none_loads_every_model_and_refuses_load_and_unload()
+    {
+        using var repository = new TestModelRepository();
+        await repository.AddModelAsync("first", 4);
+        await repository.AddModelAsync("second", 0, c => { c.Input[0].Dims[0] = 1; c.Output[0].Dims[0] = 1; });
+        await using var server = await EmbeddedInferenceServer.StartAsync(new InferenceServerOptions
+        {
+            ModelRepository = repository.Root,
+            ControlMode = ModelControlMode.None,
+        });
+        using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+
+        Assert.True((await client.ModelReadyAsync(new ModelReadyRequest { Name = "first" })).Ready);
+        Assert.True((await client.ModelReadyAsync(new ModelReadyRequest { Name = "second" })).Ready);
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            client.RepositoryModelUnloadAsync(new RepositoryModelUnloadRequest { ModelName = "first" }).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("explicit", error.Status.Detail);
+        Assert.True((await client.ModelReadyAsync(new ModelReadyRequest { Name = "first" })).Ready);
+    }
+
+    [Fact]
+    public async Task Missing_repository_fails_start_with_its_path()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "no-such-repo-" + Guid.NewGuid().ToString("N"));
+        var error = await Assert.ThrowsAsync<DirectoryNotFoundException>(() =>
+            EmbeddedInferenceServer.StartAsync(new InferenceServerOptions { ModelRepository = path }));
+        Assert.Contains(path, error.Message);
+    }
+}

@@ -1,0 +1,150 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Inference;
+
+namespace InferencePipeline.InferenceServer.Tests.Server;
+
+[Collection(ServerCollection.Name)]
+public sealed class RepositoryControlTests(ServerFixture fixture)
+{
+    private GRPCInferenceService.GRPCInferenceServiceClient Client => fixture.Client;
+
+    [Fact]
+    public async Task Load_with_config_override_then_unload()
+    {
+        var config = (await LoadAndGetConfigAsync("add_override", null)).Clone();
+        Assert.Equal(1, config.InstanceGroup[0].Count);
+        Assert.Null(config.DynamicBatching);
+
+        config.InstanceGroup[0].Count = 3;
+        config.DynamicBatching = new ModelDynamicBatching { PreferredBatchSize = { 4 }, MaxQueueDelayMicroseconds = 100 };
+        try
+        {
+            var overridden = await LoadAndGetConfigAsync("add_override", JsonFormatter.Default.Format(config));
+            Assert.Equal(3, overridden.InstanceGroup[0].Count);
+            Assert.Equal([4], overridden.DynamicBatching.PreferredBatchSize);
+            var values = AddRequests.Values(2, 5);
+            var response = await Client.ModelInferAsync(AddRequests.Raw("add_override", values, 2));
+            Assert.Equal(AddRequests.PlusOne(values), AddRequests.Output(response));
+        }
+        finally
+        {
+            await Client.RepositoryModelUnloadAsync(new RepositoryModelUnloadRequest { ModelName = "add_override" });
+        }
+
+        Assert.False((await Client.ModelReadyAsync(new ModelReadyRequest { Name = "add_override" })).Ready);
+        var index = await Client.RepositoryIndexAsync(new RepositoryIndexRequest());
+        Assert.Contains(index.Models, m => m.Name == "add_override" && m.State == "UNAVAILABLE" && m.Reason == "unloaded");
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            Client.ModelInferAsync(AddRequests.Raw("add_override", AddRequests.Values(1, 0), 1)).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Reload_while_requests_are_in_flight_loses_none()
+    {
+        await Client.RepositoryModelLoadAsync(new RepositoryModelLoadRequest { ModelName = "add_reload" });
+        var baseConfig = (await Client.ModelConfigAsync(new ModelConfigRequest { Name = "add_reload" })).Config;
+        using var stop = new CancellationTokenSource();
+        var failures = 0;
+        var completed = 0;
+        var workers = Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var values = AddRequests.Values(1 + i % 2, w * 10_000 + i);
+                try
+                {
+                    var response = await Client.ModelInferAsync(AddRequests.Raw("add_reload", values, 1 + i % 2));
+                    if (!AddRequests.PlusOne(values).SequenceEqual(AddRequests.Output(response)))
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                    Interlocked.Increment(ref completed);
+                }
+                catch (RpcException)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        })).ToArray();
+
+        try
+        {
+            await WaitForCompletionsAsync(() => Volatile.Read(ref completed), 5);
+            for (var reload = 0; reload < 4; reload++)
+            {
+                var config = baseConfig.Clone();
+                config.InstanceGroup[0].Count = 1 + reload % 2;
+                if (reload % 2 == 0)
+                {
+                    config.DynamicBatching = new ModelDynamicBatching { MaxQueueDelayMicroseconds = 500 };
+                }
+                await Client.RepositoryModelLoadAsync(new RepositoryModelLoadRequest
+                {
+                    ModelName = "add_reload",
+                    Parameters = { ["config"] = new ModelRepositoryParameter { StringParam = JsonFormatter.Default.Format(config) } },
+                });
+                // Let traffic flow on the new model before swapping again, however slow this machine is.
+                await WaitForCompletionsAsync(() => Volatile.Read(ref completed), 5);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            await Task.WhenAll(workers);
+            await Client.RepositoryModelUnloadAsync(new RepositoryModelUnloadRequest { ModelName = "add_reload" });
+        }
+
+        Assert.Equal(0, failures);
+        Assert.True(completed > 20, $"only {completed} requests completed during the reloads");
+    }
+
+    [Fact]
+    public async Task Loading_a_model_not_in_the_repository_or_with_a_bad_override_fails_clearly()
+    {
+        var missing = await Assert.ThrowsAsync<RpcException>(() =>
+            Client.RepositoryModelLoadAsync(new RepositoryModelLoadRequest { ModelName = "ghost" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("'ghost'", missing.Status.Detail);
+
+        var bad = await Assert.ThrowsAsync<RpcException>(() => Client.RepositoryModelLoadAsync(new RepositoryModelLoadRequest
+        {
+            ModelName = "add_control",
+            Parameters = { ["config"] = new ModelRepositoryParameter { StringParam = "{ not json" } },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        Assert.Contains("not valid ModelConfig JSON", bad.Status.Detail);
+
+        var wrongInput = await Assert.ThrowsAsync<RpcException>(() => Client.RepositoryModelLoadAsync(new RepositoryModelLoadRequest
+        {
+            ModelName = "add_control",
+            Parameters = { ["config"] = new ModelRepositoryParameter { StringParam = """{"name":"add_control","max_batch_size":8,"input":[{"name":"x","data_type":"TYPE_FP32","dims":[16]}]}""" } },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, wrongInput.StatusCode);
+        Assert.Contains("'x'", wrongInput.Status.Detail);
+        Assert.False((await Client.ModelReadyAsync(new ModelReadyRequest { Name = "add_control" })).Ready);
+    }
+
+    private static async Task WaitForCompletionsAsync(Func<int> completed, int more)
+    {
+        var target = completed() + more;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (completed() < target && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+    }
+
+    private async Task<ModelConfig> LoadAndGetConfigAsync(string model, string? overrideJson)
+    {
+        var request = new RepositoryModelLoadRequest { ModelName = model };
+        if (overrideJson is not null)
+        {
+            request.Parameters["config"] = new ModelRepositoryParameter { StringParam = overrideJson };
+        }
+        await Client.RepositoryModelLoadAsync(request);
+        Assert.True((await Client.ModelReadyAsync(new ModelReadyRequest { Name = model })).Ready);
+        return (await Client.ModelConfigAsync(new ModelConfigRequest { Name = model })).Config;
+    }
+}
