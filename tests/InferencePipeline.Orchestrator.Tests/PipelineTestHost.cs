@@ -1,0 +1,80 @@
+using InferencePipeline.Contracts;
+using InferencePipeline.Orchestrator.Tests.StandIns;
+using InferencePipeline.ServiceDefaults;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InferencePipeline.Orchestrator.Tests;
+
+/// <summary>
+/// The orchestrator plus stand-in stages composed exactly as the hosts compose them (AddPipelineRedis,
+/// AddPipelineBus): in-memory transport and repository with no connection strings, RabbitMQ and/or Redis
+/// when given. Polls the status reader rather than peeking into the saga, as a client would.
+/// </summary>
+public sealed class PipelineTestHost : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly IBusControl _bus;
+
+    private PipelineTestHost(ServiceProvider provider)
+    {
+        _provider = provider;
+        _bus = provider.GetRequiredService<IBusControl>();
+    }
+
+    public IServiceProvider Services => _provider;
+    public IPipelineStatusReader Status => _provider.GetRequiredService<IPipelineStatusReader>();
+
+    public static async Task<PipelineTestHost> StartAsync(string? rabbitMq = null, string? redis = null, bool withStages = true)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (rabbitMq is not null)
+            settings["ConnectionStrings:rabbitmq"] = rabbitMq;
+        if (redis is not null)
+            settings["ConnectionStrings:redis"] = redis;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+
+        var services = new ServiceCollection().AddLogging();
+        services.AddPipelineRedis(configuration);
+        services.AddPipelineBus(configuration, bus =>
+        {
+            bus.AddOrchestrator();
+            if (withStages)
+                bus.AddStandInStages();
+        });
+
+        var host = new PipelineTestHost(services.BuildServiceProvider());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await host._bus.StartAsync(timeout.Token);
+        return host;
+    }
+
+    public async Task SendAsync<T>(T command) where T : class
+    {
+        var endpoint = await _bus.GetSendEndpoint(QueueNames.For<T>());
+        await endpoint.Send(command);
+    }
+
+    public Task PublishAsync<T>(T message) where T : class => _bus.Publish(message);
+
+    public async Task<PipelineStatus> WaitForStateAsync(Guid pipelineId, string state, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        PipelineStatus? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await Status.GetAsync(pipelineId);
+            if (last?.State == state)
+                return last;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"Pipeline {pipelineId} did not reach {state} within {timeout}; last status: {last}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _bus.StopAsync(TimeSpan.FromSeconds(10));
+        await _provider.DisposeAsync();
+    }
+}
