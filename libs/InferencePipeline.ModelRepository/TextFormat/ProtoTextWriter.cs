@@ -108,7 +108,15 @@ internal sealed class ProtoTextWriter
     {
         var keyField = field.MessageType.FindFieldByNumber(1);
         var valueField = field.MessageType.FindFieldByNumber(2);
-        var entries = map.Cast<DictionaryEntry>().OrderBy(e => e.Key, Comparer<object>.Create(CompareKeys));
+        // IDictionary's own enumerator: MapField's generic one yields KeyValuePair, not DictionaryEntry.
+        var entries = new List<DictionaryEntry>(map.Count);
+        var enumerator = map.GetEnumerator();
+        while (enumerator.MoveNext())
+        {
+            entries.Add(enumerator.Entry);
+        }
+
+        entries.Sort((a, b) => CompareKeys(a.Key, b.Key));
         foreach (var entry in entries)
         {
             Line(indent, $"{field.Name} {{");
