@@ -47,7 +47,7 @@ public sealed class ConcurrencyLoadGenerator
         var workers = new Task[concurrency];
         for (var i = 0; i < concurrency; i++)
         {
-            var slot = slots[i] = new WorkerSlot(Math.Max(4096, options.LatencySamplesPerWindow / concurrency));
+            var slot = slots[i] = new WorkerSlot(Math.Max(1024, options.LatencySamplesPerWindow / concurrency));
             workers[i] = Task.Factory.StartNew(
                 () => RunWorkerAsync(target, slot, stop, cancellationToken),
                 CancellationToken.None,

@@ -27,8 +27,9 @@ public sealed record LoadGenOptions
     public int StallTimeoutMs { get; init; } = 60_000;
 
     /// <summary>Latencies stored per window across all workers; beyond it percentiles come from a uniform
-    /// sample (averages and throughput stay exact). Bounds memory for very fast targets.</summary>
-    public int LatencySamplesPerWindow { get; init; } = 1_000_000;
+    /// sample (averages and throughput stay exact). Bounds memory and the sort at each window's end for very fast
+    /// targets; 100k samples put p99 within about 0.1 percentile point.</summary>
+    public int LatencySamplesPerWindow { get; init; } = 100_000;
 
     public StabilityRule ToStabilityRule() => new()
     {

@@ -6,8 +6,9 @@ namespace InferencePipeline.LoadGen;
 /// <summary>
 /// Builds request tensor contents once, in KServe's raw little-endian layout (the bytes of
 /// <c>raw_input_contents</c>; BYTES elements as 4-byte length + bytes), for perf_analyzer-style synthetic
-/// input: random integers in [0, 1000) (valid token ids), floats in [0, 1), booleans, and all-ones for
-/// inputs whose name contains "mask" (an all-zero attention mask is a degenerate input for BERT-like models).
+/// input: random integers in [0, 1000) (valid token ids), floats in [0, 1), booleans, all-ones for inputs
+/// whose name contains "mask" (an all-zero attention mask is a degenerate input for BERT-like models) and
+/// zeros for "segment"/"token_type" inputs (BERT has only 2 segment embeddings: a random id would be out of range).
 /// </summary>
 public static class TensorDataFactory
 {
@@ -26,6 +27,10 @@ public static class TensorDataFactory
         var type = KServeDataType.Normalize(dataType);
         var elements = ElementCount(name, shape);
         var isMask = name.Contains("mask", StringComparison.OrdinalIgnoreCase);
+        if (name.Contains("segment", StringComparison.OrdinalIgnoreCase) || name.Contains("token_type", StringComparison.OrdinalIgnoreCase))
+        {
+            mode = InputDataMode.Zero;
+        }
 
         if (type == "BYTES")
         {

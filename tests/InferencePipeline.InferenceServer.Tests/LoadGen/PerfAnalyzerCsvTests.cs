@@ -1,0 +1,31 @@
+using InferencePipeline.Contracts;
+using InferencePipeline.LoadGen;
+
+namespace InferencePipeline.InferenceServer.Tests.LoadGen;
+
+public sealed class PerfAnalyzerCsvTests
+{
+    [Fact]
+    public void Writes_perf_analyzer_header_and_rows_sorted_by_throughput_in_microseconds()
+    {
+        var results = new List<(int, LatencyStats)>
+        {
+            (4, new LatencyStats(2000.5, 2.0, 1.9, 2.5, 2.75, 3.1234, 6000, true)),
+            (1, new LatencyStats(900, 1.005, 1.0, 1.2, 1.3, 1.4, 2700, true)),
+        };
+
+        var writer = new StringWriter();
+        PerfAnalyzerCsv.Write(writer, results);
+        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(
+            "Concurrency,Inferences/Second,Client Send,Network+Server Send/Recv,Server Queue,Server Compute Input," +
+            "Server Compute Infer,Server Compute Output,Client Recv,p50 latency,p90 latency,p95 latency,p99 latency," +
+            "Avg latency,request/response,response wait",
+            lines[0]);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("1,900,0,1005,0,0,0,0,0,1000,1200,1300,1400,1005,0,1005", lines[1]);
+        Assert.Equal("4,2000.5,0,2000,0,0,0,0,0,1900,2500,2750,3123,2000,0,2000", lines[2]);
+        Assert.All(lines, l => Assert.Equal(16, l.Split(',').Length));
+    }
+}
