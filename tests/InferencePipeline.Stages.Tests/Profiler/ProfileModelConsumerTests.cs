@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using InferencePipeline.Contracts;
+using InferencePipeline.ModelRepository;
+using InferencePipeline.Testing.Models;
+using InferencePipeline.TritonProfiler;
+using Xunit.Abstractions;
+
+namespace InferencePipeline.Stages.Tests.Profiler;
+
+/// <summary>The profiler stage end to end: real bus harness, real embedded server, real ONNX Runtime on the Add model.</summary>
+public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITestOutputHelper output) : IClassFixture<EmbeddedServerFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Measures_every_config_at_every_concurrency_writes_results_and_resumes_without_remeasuring()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
+        var id = Guid.NewGuid();
+        var request = await ProfileRequests.CreateAsync(
+            stage.Store, id, ProfileRequests.FastSpace([1, 4], [4, 8], [1, 2]), TestModels.Add, TestModels.Add);
+
+        var watch = Stopwatch.StartNew();
+        await stage.SendAndPollAsync(request, Timeout);
+        output.WriteLine($"Profiling 6 configs × 2 concurrencies (100 ms windows) took {watch.Elapsed.TotalSeconds:F1} s");
+
+        Assert.Null(stage.SinglePublishedNow<StageFailed>());
+        var measured = stage.PublishedNow<ProfileMeasured>();
+        Assert.Equal(12, measured.Count);
+        Assert.Equal(Enumerable.Range(1, 12), measured.Select(m => m.Index).Order());
+        Assert.All(measured, m => Assert.Equal(12, m.Total));
+        Assert.Equal(6, measured.Select(m => m.Measurement.Config.Name).Distinct().Count());
+        foreach (var m in measured)
+        {
+            var stats = m.Measurement.Stats;
+            output.WriteLine($"{m.Measurement.Config.Name} @ {m.Measurement.Concurrency}: {stats.ThroughputPerSec:F0}/s p50 {stats.P50Ms:F3} p99 {stats.P99Ms:F3} ms");
+            Assert.True(stats.ThroughputPerSec > 10, $"{m.Measurement.Config.Name}: implausible throughput {stats.ThroughputPerSec}");
+            Assert.True(stats.RequestCount > 0);
+            Assert.InRange(stats.P50Ms, 0.001, 1000);
+            Assert.True(stats.P50Ms <= stats.P99Ms);
+        }
+
+        var profiled = Assert.IsType<ModelProfiled>(stage.SinglePublishedNow<ModelProfiled>());
+        Assert.Equal(12, profiled.MeasurementCount);
+        Assert.Equal($"artifacts/{id:N}/profiler/results.json", profiled.ResultsUri);
+        var results = ProfileResults.FromJson(await stage.Store.ReadTextAsync(profiled.ResultsUri));
+        Assert.Equal(id, results.PipelineId);
+        Assert.Equal(
+            measured.OrderBy(m => m.Index).Select(m => (m.Measurement.Config.Name, m.Measurement.Concurrency)),
+            results.Measurements.Select(m => (m.Config.Name, m.Concurrency)));
+        Assert.Equal(
+            [ConfigVariant.Default, ConfigVariant.OrtTuned, .. Enumerable.Repeat(ConfigVariant.TritonSearch, 4)],
+            results.Measurements.Where(m => m.Concurrency == 1).Select(m => m.Config.Variant));
+
+        // The profiling entry is unloaded and removed from the server's repository.
+        Assert.DoesNotContain(ModelRepositoryLayout.Models(server.Repository.Root), name => name.StartsWith("add_", StringComparison.Ordinal));
+
+        // A redelivered command for the same pipeline finds every point checkpointed: nothing is measured again.
+        watch.Restart();
+        await stage.SendAndPollAsync(request, Timeout);
+        output.WriteLine($"Resending took {watch.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(12, stage.PublishedNow<ProfileMeasured>().Count);
+        var again = stage.PublishedNow<ModelProfiled>();
+        Assert.Equal(2, again.Count);
+        Assert.Equal(12, again[1].MeasurementCount);
+    }
+
+    [Fact]
+    public async Task A_config_far_past_the_latency_budget_stops_climbing_concurrency()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
+        // Different default and tuned files: the default is measured on its own repository entry.
+        var request = await ProfileRequests.CreateAsync(
+            stage.Store, Guid.NewGuid(), ProfileRequests.FastSpace([1, 2, 4], [4], [1]), TestModels.Identity, TestModels.Add,
+            constraints: new PipelineConstraints(MaxLatencyP99Ms: 0.000001));
+
+        await stage.SendAndPollAsync(request, Timeout);
+
+        Assert.Null(stage.SinglePublishedNow<StageFailed>());
+        var measured = stage.PublishedNow<ProfileMeasured>();
+        // 3 configs, each measured at concurrency 1 only: its p99 is already past 2 × the (absurd) budget.
+        Assert.Equal(3, measured.Count);
+        Assert.All(measured, m => Assert.Equal(1, m.Measurement.Concurrency));
+        Assert.Equal([1, 4, 7], measured.Select(m => m.Index).Order());
+        Assert.Equal(3, Assert.IsType<ModelProfiled>(stage.SinglePublishedNow<ModelProfiled>()).MeasurementCount);
+        Assert.DoesNotContain(ModelRepositoryLayout.Models(server.Repository.Root), name => name.StartsWith("add_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_config_the_server_refuses_fails_the_stage_with_the_servers_reason()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
+        var request = await ProfileRequests.CreateAsync(
+            stage.Store, Guid.NewGuid(), ProfileRequests.FastSpace([1], [4], [1]), TestModels.Add, TestModels.Add,
+            changeTuned: c => c.Input[0].Name = "NO_SUCH_INPUT");
+
+        await stage.SendAndPollAsync(request, Timeout);
+
+        var failed = Assert.IsType<StageFailed>(stage.SinglePublishedNow<StageFailed>());
+        output.WriteLine(failed.Reason);
+        Assert.Equal(PipelineStage.Profiling, failed.Stage);
+        Assert.Contains("could not load config 'add_config_ort_tuned'", failed.Reason);
+        Assert.Contains("NO_SUCH_INPUT", failed.Reason);
+        Assert.Null(stage.SinglePublishedNow<ModelProfiled>());
+    }
+
+    [Fact]
+    public async Task Missing_tuned_config_fails_the_stage_naming_it()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
+        var id = Guid.NewGuid();
+        var request = await ProfileRequests.CreateAsync(stage.Store, id, ProfileRequests.FastSpace([1], [4], [1]), TestModels.Add, TestModels.Add);
+        request = request with { TunedConfigUri = $"artifacts/{id:N}/tuner/model_repository/missing/config.pbtxt" };
+
+        await stage.SendAndPollAsync(request, Timeout);
+
+        var failed = Assert.IsType<StageFailed>(stage.SinglePublishedNow<StageFailed>());
+        Assert.Contains("missing", failed.Reason);
+        Assert.Empty(stage.PublishedNow<ProfileMeasured>());
+    }
+
+    [Theory]
+    [InlineData("empty concurrency")]
+    [InlineData("too few trials")]
+    [InlineData("bad model name")]
+    public async Task Bad_commands_fail_the_stage_without_measuring(string problem)
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
+        var request = await ProfileRequests.CreateAsync(stage.Store, Guid.NewGuid(), ProfileRequests.FastSpace([1], [4], [1]), TestModels.Add, TestModels.Add);
+        request = problem switch
+        {
+            "empty concurrency" => request with { SearchSpace = request.SearchSpace with { Concurrency = [] } },
+            "too few trials" => request with { SearchSpace = request.SearchSpace with { MaxTrials = 2 } },
+            _ => request with { ModelName = "../escape" },
+        };
+
+        await stage.SendAndPollAsync(request, Timeout);
+
+        var failed = Assert.IsType<StageFailed>(stage.SinglePublishedNow<StageFailed>());
+        output.WriteLine(failed.Reason);
+        Assert.Empty(stage.PublishedNow<ProfileMeasured>());
+    }
+}

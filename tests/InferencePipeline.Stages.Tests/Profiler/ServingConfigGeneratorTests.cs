@@ -1,0 +1,102 @@
+using Inference;
+using InferencePipeline.Artifacts;
+using InferencePipeline.Contracts;
+using InferencePipeline.ModelRepository;
+using InferencePipeline.Testing.Models;
+using InferencePipeline.TritonProfiler.Configs;
+
+namespace InferencePipeline.Stages.Tests.Profiler;
+
+public sealed class ServingConfigGeneratorTests : IDisposable
+{
+    private readonly ArtifactStore _store = new(Path.Combine(Path.GetTempPath(), "profiler-gen-" + Guid.NewGuid().ToString("N")));
+
+    [Fact]
+    public async Task Generates_default_tuned_and_every_batch_size_times_instance_count()
+    {
+        var id = Guid.NewGuid();
+        var request = await ProfileRequests.CreateAsync(
+            _store, id, ProfileRequests.FastSpace([1], [4, 16], [1, 2, 3]), TestModels.Identity, TestModels.Add);
+
+        var configs = await new ServingConfigGenerator(_store).GenerateAsync(request, CancellationToken.None);
+
+        Assert.Equal(2 * 3 + 2, configs.Count);
+        Assert.Equal(["add_config_default", "add_config_ort_tuned"], configs.Take(2).Select(c => c.Name));
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"add_config_{i}"), configs.Skip(2).Select(c => c.Name));
+
+        var defaults = configs[0];
+        Assert.Equal(ConfigVariant.Default, defaults.Profile.Variant);
+        Assert.Null(defaults.Config.DynamicBatching);
+        Assert.Equal(File.ReadAllBytes(TestModels.Identity), File.ReadAllBytes(defaults.ModelPath));
+
+        var tuned = configs[1];
+        Assert.Equal(ConfigVariant.OrtTuned, tuned.Profile.Variant);
+        Assert.Null(tuned.Config.DynamicBatching);
+        Assert.Equal(1, Assert.Single(tuned.Config.InstanceGroup).Count);
+        Assert.Equal("1", tuned.Config.Parameters[OrtConfigParameters.IntraOpThreadCount].StringValue);
+        Assert.Equal(File.ReadAllBytes(TestModels.Add), File.ReadAllBytes(tuned.ModelPath));
+
+        var expected = new[] { (4, 1), (4, 2), (4, 3), (16, 1), (16, 2), (16, 3) };
+        foreach (var (config, (batch, instances)) in configs.Skip(2).Zip(expected))
+        {
+            Assert.Equal(ConfigVariant.TritonSearch, config.Profile.Variant);
+            Assert.Equal([batch], config.Config.DynamicBatching.PreferredBatchSize);
+            Assert.Equal(instances, Assert.Single(config.Config.InstanceGroup).Count);
+            Assert.True(config.Config.MaxBatchSize >= batch, "max_batch_size must admit the preferred size");
+            Assert.Equal([batch], config.Profile.PreferredBatchSizes);
+            Assert.Equal(instances, config.Profile.InstanceCount);
+            // The tuned ORT settings carry over to every search config.
+            Assert.Equal("1", config.Config.Parameters[OrtConfigParameters.IntraOpThreadCount].StringValue);
+            Assert.Equal(tuned.ModelPath, config.ModelPath);
+        }
+    }
+
+    [Fact]
+    public async Task Writes_each_config_as_a_servable_entry_of_the_output_repository()
+    {
+        var id = Guid.NewGuid();
+        var request = await ProfileRequests.CreateAsync(
+            _store, id, ProfileRequests.FastSpace([1], [4], [2]), TestModels.Identity, TestModels.Add);
+
+        var configs = await new ServingConfigGenerator(_store).GenerateAsync(request, CancellationToken.None);
+
+        foreach (var config in configs)
+        {
+            Assert.Equal(
+                $"artifacts/{id:N}/profiler/output_model_repository/{config.Name}/config.pbtxt",
+                config.Profile.ConfigUri);
+            var path = _store.PathFor(config.Profile.ConfigUri);
+            var written = ModelConfigFile.Read(path);
+            Assert.Equal(config.Name, written.Name);
+            Assert.Equal(config.Config, written);
+            var model = Path.Combine(Path.GetDirectoryName(path)!, "1", "model.onnx");
+            Assert.Equal(File.ReadAllBytes(config.ModelPath), File.ReadAllBytes(model));
+        }
+    }
+
+    [Fact]
+    public async Task Without_preferred_sizes_profiles_instance_counts_without_dynamic_batching()
+    {
+        var request = await ProfileRequests.CreateAsync(
+            _store, Guid.NewGuid(), ProfileRequests.FastSpace([1], [], [1, 2]), TestModels.Add, TestModels.Add);
+
+        var configs = new ServingConfigGenerator(_store).Plan(request);
+
+        Assert.Equal(4, configs.Count);
+        Assert.All(configs.Skip(2), c => Assert.Null(c.Config.DynamicBatching));
+        Assert.Equal([1, 2], configs.Skip(2).Select(c => c.Profile.InstanceCount));
+    }
+
+    [Fact]
+    public async Task A_model_without_batch_dimension_cannot_take_dynamic_batching()
+    {
+        var request = await ProfileRequests.CreateAsync(
+            _store, Guid.NewGuid(), ProfileRequests.FastSpace([1], [4], [1]), TestModels.Add, TestModels.Add,
+            changeTuned: c => c.MaxBatchSize = 0);
+
+        var error = Assert.Throws<ArgumentException>(() => new ServingConfigGenerator(_store).Plan(request));
+        Assert.Contains("max_batch_size 0", error.Message);
+    }
+
+    public void Dispose() => Directory.Delete(_store.Root, recursive: true);
+}
