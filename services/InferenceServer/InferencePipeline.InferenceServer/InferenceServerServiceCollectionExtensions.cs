@@ -35,7 +35,8 @@ public static class InferenceServerServiceCollectionExtensions
             grpc.MaxSendMessageSize = null;
         });
 
-        services.AddSingleton(sp => new ModelLoader(sp.GetRequiredService<IOptions<InferenceServerOptions>>().Value));
+        services.AddSingleton(sp => new ModelLoader(sp.GetRequiredService<IOptions<InferenceServerOptions>>().Value,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ModelLoader>>()));
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<InferenceRunner>();
         services.AddHostedService<ModelRepositoryStartup>();

@@ -2,6 +2,8 @@ using Grpc.Core;
 using Inference;
 using InferencePipeline.InferenceServer.Execution;
 using InferencePipeline.ModelRepository;
+using InferencePipeline.Onnx;
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferencePipeline.InferenceServer.Repository;
@@ -11,7 +13,7 @@ namespace InferencePipeline.InferenceServer.Repository;
 /// a <see cref="LoadedModel"/>: one ORT session per instance, config completed from the model where it is
 /// silent (inputs/outputs), and checked against the model where it speaks.
 /// </summary>
-internal sealed class ModelLoader(InferenceServerOptions options)
+internal sealed class ModelLoader(InferenceServerOptions options, ILogger<ModelLoader> logger)
 {
     public string RepositoryRoot => Path.GetFullPath(options.ModelRepository);
 
@@ -87,13 +89,14 @@ internal sealed class ModelLoader(InferenceServerOptions options)
         }
     }
 
-    private static InferenceSession CreateSession(string name, string modelPath, InferencePipeline.Contracts.OrtSettings settings)
+    private InferenceSession CreateSession(string name, string modelPath, InferencePipeline.Contracts.OrtSettings settings)
     {
         try
         {
-            return InstanceSessionFactory.Create(modelPath, settings);
+            // The factory falls back to CPU when a GPU provider is missing and says so through the log callback.
+            return OrtSessionFactory.Create(modelPath, settings, note => logger.LogWarning("Model {Model}: {Note}", name, note));
         }
-        catch (OnnxRuntimeException e)
+        catch (Exception e) when (e is InvalidModelException or OnnxRuntimeException)
         {
             throw new InferenceException(StatusCode.InvalidArgument,
                 $"failed to load '{name}': onnxruntime could not create a session for '{modelPath}' ({settings}): {e.Message}", e);
