@@ -13,4 +13,19 @@ public sealed class PipelineEvents
     public ChannelReader<object> Reader => _channel.Reader;
 
     public void Write(object message) => _channel.Writer.TryWrite(message);
+
+    /// <summary>Reads events until <paramref name="pipelineId"/> ends (no console: for scripts and tests).</summary>
+    public async Task<PipelineOutcome> WaitForEndAsync(Guid pipelineId, CancellationToken ct)
+    {
+        var outcome = new PipelineOutcomeBuilder(pipelineId);
+        await foreach (var message in Reader.ReadAllAsync(ct))
+        {
+            if (outcome.Apply(message) && outcome.Finished)
+            {
+                break;
+            }
+        }
+
+        return outcome.Build();
+    }
 }

@@ -37,9 +37,13 @@ public sealed class PipelineHost : IAsyncDisposable
 
     public PipelineEvents Events => _host.Services.GetRequiredService<PipelineEvents>();
 
+    public IServiceProvider Services => _host.Services;
+
     public Uri? InferenceServerAddress => _server?.GrpcAddress;
 
-    public static async Task<PipelineHost> InProcessAsync(string root, CancellationToken ct)
+    /// <param name="root">The artifact root; the embedded server's model repository is its <c>model-repository</c> folder.</param>
+    /// <param name="overrides">Extra configuration (e.g. <c>Pipeline:OrtTuner:WindowMs</c>), applied last.</param>
+    public static async Task<PipelineHost> InProcessAsync(string root, CancellationToken ct, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         root = Path.GetFullPath(root);
         var repository = Path.Combine(root, "model-repository");
@@ -53,6 +57,11 @@ public sealed class PipelineHost : IAsyncDisposable
             ["Pipeline:InferenceServer:GrpcAddress"] = server.GrpcAddress.ToString(),
             ["Pipeline:InferenceServer:ModelRepository"] = repository,
         };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         var host = await BuildAsync(settings, bus =>
         {
             bus.AddOrchestrator();

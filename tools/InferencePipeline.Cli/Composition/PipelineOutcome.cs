@@ -10,6 +10,7 @@ public sealed record PipelineOutcome(
     PipelineCancelled? Cancelled,
     ConvertedSummary? Converted,
     OrtTuned? Tuned,
+    ModelProfiled? Profiled,
     ResultsAnalyzed? Analyzed,
     ModelDeployed? Deployed,
     IReadOnlyList<ProfileMeasurement> Measurements)

@@ -1,0 +1,130 @@
+using InferencePipeline.Analyzer;
+using InferencePipeline.Cli.Composition;
+using InferencePipeline.Contracts;
+using InferencePipeline.Converter;
+using InferencePipeline.Deployer;
+using InferencePipeline.InferenceServer;
+using InferencePipeline.Orchestrator;
+using InferencePipeline.OrtTuner;
+using InferencePipeline.Testing;
+using InferencePipeline.Testing.Models;
+using InferencePipeline.TritonProfiler;
+using MassTransit;
+
+namespace InferencePipeline.EndToEndTests;
+
+/// <summary>
+/// The distributed system: every service its own host on a real RabbitMQ, state and checkpoints in a real
+/// Redis, the embedded inference server over gRPC — the AppHost's topology inside one test process.
+/// </summary>
+[Collection(PipelineServers.Collection)]
+public sealed class DistributedPipelineTests(PipelineServers servers) : IAsyncLifetime
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("inferpipe-e2e-dist-").FullName;
+    private readonly List<ServiceProcess> _services = [];
+    private EmbeddedInferenceServer _server = null!;
+    private PipelineHost _client = null!;
+    private Dictionary<string, string?> _settings = null!;
+
+    public async Task InitializeAsync()
+    {
+        var repository = Path.Combine(_root, "model-repository");
+        Directory.CreateDirectory(repository);
+        _server = await EmbeddedInferenceServer.StartAsync(
+            new InferenceServerOptions { ModelRepository = repository, ControlMode = ModelControlMode.Explicit }, port: 0);
+        _settings = new Dictionary<string, string?>(TestRequests.FastStages)
+        {
+            ["ConnectionStrings:rabbitmq"] = servers.RabbitMq.ConnectionString,
+            ["ConnectionStrings:redis"] = servers.Redis.ConnectionString,
+            ["Pipeline:Artifacts:Root"] = _root,
+            ["Pipeline:InferenceServer:GrpcAddress"] = _server.GrpcAddress.ToString(),
+            ["Pipeline:InferenceServer:ModelRepository"] = repository,
+        };
+
+        await StartAsync("orchestrator", x => x.AddOrchestrator());
+        await StartAsync("converter", x => x.AddConverter());
+        await StartAsync("ort-tuner", x => x.AddOrtTuner());
+        await StartAsync("triton-profiler", x => x.AddTritonProfiler());
+        await StartAsync("analyzer", x => x.AddAnalyzer());
+        await StartAsync("deployer", x => x.AddDeployer());
+        _client = await PipelineHost.RemoteAsync(servers.RabbitMq.ConnectionString, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _client.DisposeAsync();
+        foreach (var service in _services)
+        {
+            await service.DisposeAsync();
+        }
+
+        await _server.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Pipeline_triggered_by_message_completes_over_RabbitMQ_with_report_and_served_model()
+    {
+        var request = TestRequests.For(TestModels.Bert, "bert_dist");
+
+        var outcome = await RunAsync(request);
+
+        ReportChecks.AssertReportWritten(outcome, uri => Path.Combine(_root, uri["artifacts/".Length..]));
+        var deployed = Assert.IsType<ModelDeployed>(outcome.Deployed);
+        var diff = await DeployedModelCheck.MaxAbsDiffAsync(_server.GrpcAddress, deployed.ServedModelName, TestModels.Bert);
+        Assert.True(diff <= 1e-3, $"served outputs differ from ONNX Runtime's by {diff}");
+    }
+
+    [Fact]
+    public async Task Profiler_stopped_mid_run_and_restarted_loses_and_repeats_no_measurement()
+    {
+        var request = TestRequests.For(TestModels.Add, "add_restart") with
+        {
+            SearchSpace = TestRequests.TinySearch with { Concurrency = [1, 2, 4], InstanceCounts = [1, 2] },
+        };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await _client.StartPipelineAsync(request, timeout.Token);
+
+        // Wait for the first measurement, then stop the profiler while it is in the middle of its work.
+        var outcome = new PipelineOutcomeBuilder(request.PipelineId);
+        await foreach (var message in _client.Events.Reader.ReadAllAsync(timeout.Token))
+        {
+            if (outcome.Apply(message) && message is ProfileMeasured)
+            {
+                break;
+            }
+        }
+
+        var profiler = _services.Single(s => s.Name == "triton-profiler");
+        _services.Remove(profiler);
+        await profiler.DisposeAsync();
+        await StartAsync("triton-profiler", x => x.AddTritonProfiler());
+
+        await foreach (var message in _client.Events.Reader.ReadAllAsync(timeout.Token))
+        {
+            if (outcome.Apply(message) && outcome.Finished)
+            {
+                break;
+            }
+        }
+
+        var result = outcome.Build();
+        ReportChecks.AssertReportWritten(result, uri => Path.Combine(_root, uri["artifacts/".Length..]));
+        var profiled = Assert.IsType<ModelProfiled>(result.Profiled);
+        var results = ProfileResults.FromJson(await File.ReadAllTextAsync(Path.Combine(_root, profiled.ResultsUri["artifacts/".Length..])));
+        var points = results.Measurements.Select(m => $"{m.Config.Name}@{m.Concurrency}").ToList();
+        Assert.Equal(points.Count, points.Distinct().Count());
+        // default + ORT-tuned + 1 batch size × 2 instance counts = 4 configs, each at 3 concurrencies.
+        Assert.Equal(4 * 3, points.Count);
+    }
+
+    private async Task StartAsync(string name, Action<IBusRegistrationConfigurator> register) =>
+        _services.Add(await ServiceProcess.StartAsync(name, _settings, register));
+
+    private async Task<PipelineOutcome> RunAsync(StartPipeline request)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await _client.StartPipelineAsync(request, timeout.Token);
+        return await _client.Events.WaitForEndAsync(request.PipelineId, timeout.Token);
+    }
+}

@@ -1,0 +1,47 @@
+using InferencePipeline.ServiceDefaults;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace InferencePipeline.EndToEndTests;
+
+/// <summary>
+/// One service as the AppHost runs it — its own host, its own bus connection to RabbitMQ, its own Redis
+/// connection — but inside the test process, so a test can stop one mid-pipeline and start another.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ServiceProcess(string name, IHost host)
+    {
+        Name = name;
+        _host = host;
+    }
+
+    public string Name { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<ServiceProcess> StartAsync(string name, IReadOnlyDictionary<string, string?> settings,
+        Action<IBusRegistrationConfigurator> register)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.AddPipelineRedis();
+        builder.AddPipelineBus(register);
+        var host = builder.Build();
+        await host.StartAsync();
+        return new ServiceProcess(name, host);
+    }
+
+    /// <summary>Stops the service the way a deployment stops a pod: consumers are cancelled, unacked messages go back to the queue.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
