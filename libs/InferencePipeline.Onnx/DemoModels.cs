@@ -65,6 +65,22 @@ public static class DemoModels
         Write(path, g.ToModel(BertGraph.Opset, ProducerName, ProducerVersion));
     }
 
+    /// <summary>
+    /// Writes <c>OUTPUT0 = INPUT0 + 1</c> computed in fp16 behind fp32 inputs and outputs (Cast → Add → Cast), the
+    /// way fp16 converters keep the interface. It exists to test the guards for fp16 models (ORT_ENABLE_ALL
+    /// crashes ORT on them on CPU).
+    /// </summary>
+    public static void WriteAddHalf(string path)
+    {
+        var g = new OnnxGraphBuilder("demo_add_fp16");
+        g.Input(TrivialInputName, TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+        string half = g.Node("Cast", [TrivialInputName], OnnxGraphBuilder.Int("to", (long)TensorProto.Types.DataType.Float16));
+        string sum = g.Add(half, g.HalfInitializer("one", [1f]));
+        g.NodeNamed(TrivialOutputName, "Cast", [sum], OnnxGraphBuilder.Int("to", (long)TensorProto.Types.DataType.Float));
+        g.Output(TrivialOutputName, TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+        Write(path, g.ToModel(BertGraph.Opset, ProducerName, ProducerVersion));
+    }
+
     /// <summary>Writes via a temp file and a rename so a reader never sees a partial model.</summary>
     private static void Write(string path, ModelProto model)
     {

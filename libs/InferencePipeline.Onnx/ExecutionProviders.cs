@@ -16,9 +16,20 @@ public static class ExecutionProviders
     private static ExecutionProviderReport Probe()
     {
         var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
-        bool cuda = TryAppend("CUDA", options => options.AppendExecutionProvider_CUDA(0), reasons);
-        bool tensorRt = TryAppend("TensorRT", options => options.AppendExecutionProvider_Tensorrt(0), reasons);
-        return new ExecutionProviderReport(Cpu: true, Cuda: cuda, TensorRt: tensorRt, reasons);
+        // A failed probe is expected on CPU machines; keep ORT from printing it as an error on stderr.
+        var env = OrtEnv.Instance();
+        var previous = env.EnvLogLevel;
+        env.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+        try
+        {
+            bool cuda = TryAppend("CUDA", options => options.AppendExecutionProvider_CUDA(0), reasons);
+            bool tensorRt = TryAppend("TensorRT", options => options.AppendExecutionProvider_Tensorrt(0), reasons);
+            return new ExecutionProviderReport(Cpu: true, Cuda: cuda, TensorRt: tensorRt, reasons);
+        }
+        finally
+        {
+            env.EnvLogLevel = previous;
+        }
     }
 
     private static bool TryAppend(string name, Action<SessionOptions> append, Dictionary<string, string> reasons)

@@ -63,6 +63,24 @@ public sealed class OrtSessionFactoryTests
     }
 
     [Fact]
+    public void An_fp16_model_is_detected_and_opened_safely_at_default_settings()
+    {
+        // What is asserted is the clamp: this small graph happens to survive ORT_ENABLE_ALL, larger fp16 models
+        // (BERT-sized, FACTS.md) crash the process at session creation, which no test could catch.
+        Assert.True(OnnxModelPrecision.UsesFloat16(TestModels.AddHalf));
+
+        using var created = OrtSessionFactory.CreateDetailed(TestModels.AddHalf, OrtSettings.Default);
+        var input = InputFactory.CreateRaw(DemoModels.TrivialInputs, 2, seed: 3)[0];
+        using var results = created.Session.Run([input.ToNamedOnnxValue()]);
+
+        Assert.Equal(2, created.Effective.GraphOptimizationLevel);
+        Assert.Contains(created.Notes, n => n.Contains("fp16", StringComparison.Ordinal));
+        float[] expected = TensorBytes.ToFloats("FP32", input.Data).Select(v => v + 1f).ToArray();
+        double diff = OutputComparer.MaxAbsDiff(expected, OnnxOutputs.ToFloatArrays(results)["OUTPUT0"]);
+        Assert.InRange(diff, 0, 2e-3); // half precision near 1..2: steps of 2^-10
+    }
+
+    [Fact]
     public void Fp32_models_are_not_clamped_and_bad_input_is_reported()
     {
         Assert.False(OnnxModelPrecision.UsesFloat16(TestModels.Bert));

@@ -44,6 +44,17 @@ internal sealed class OnnxGraphBuilder
         return tensor.Name;
     }
 
+    /// <summary>Adds an fp16 initializer (values rounded to half precision) and returns its name.</summary>
+    public string HalfInitializer(string hint, float[] values, params long[] dims)
+    {
+        var halves = values.Select(v => (Half)v).ToArray();
+        var tensor = new TensorProto { Name = Unique(hint), DataType = (int)TensorProto.Types.DataType.Float16 };
+        tensor.Dims.AddRange(dims);
+        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(halves.AsSpan()));
+        _graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
     public string Scalar(string hint, float value) => Initializer(hint, [value]);
 
     /// <summary>Adds a node with one output and returns the output's name.</summary>

@@ -12,6 +12,7 @@ public static class TestModels
     private static readonly Lazy<string> BertFile = new(() => Write("bert.onnx", p => DemoModels.WriteBert(p)));
     private static readonly Lazy<string> AddFile = new(() => Write("add.onnx", DemoModels.WriteAdd));
     private static readonly Lazy<string> IdentityFile = new(() => Write("identity.onnx", DemoModels.WriteIdentity));
+    private static readonly Lazy<string> AddHalfFile = new(() => Write("add_fp16.onnx", DemoModels.WriteAddHalf));
 
     /// <summary>The demo BERT (seed interface, default <see cref="BertShape"/>).</summary>
     public static string Bert => BertFile.Value;
@@ -21,6 +22,9 @@ public static class TestModels
 
     /// <summary>OUTPUT0 = INPUT0, FP32 [-1, 16].</summary>
     public static string Identity => IdentityFile.Value;
+
+    /// <summary>OUTPUT0 = INPUT0 + 1 computed in fp16 behind fp32 I/O (never open it with ORT_ENABLE_ALL on CPU).</summary>
+    public static string AddHalf => AddHalfFile.Value;
 
     /// <summary>The directory holding the shared files (deleted when the process exits).</summary>
     public static string Directory => Directory_.Value;
