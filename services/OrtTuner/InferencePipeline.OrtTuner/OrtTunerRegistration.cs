@@ -1,0 +1,17 @@
+using InferencePipeline.Artifacts;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InferencePipeline.OrtTuner;
+
+public static class OrtTunerRegistration
+{
+    /// <summary>Adds the tuner's consumer (queue <c>tune-ort</c>), its options (<c>Pipeline:OrtTuner</c>) and the artifact store.</summary>
+    public static IBusRegistrationConfigurator AddOrtTuner(this IBusRegistrationConfigurator x)
+    {
+        x.AddArtifactStore();
+        x.AddOptions<OrtTunerOptions>().BindConfiguration(OrtTunerOptions.Section);
+        x.AddConsumer<TuneOrtConsumer, TuneOrtConsumerDefinition>();
+        return x;
+    }
+}
