@@ -24,7 +24,7 @@ public sealed class ServerFixture : IAsyncLifetime
         await Repository.AddModelAsync("add", 8);
         await Repository.AddModelAsync("add_batched", 32, c =>
         {
-            c.DynamicBatching = new ModelDynamicBatching { PreferredBatchSize = { 16, 32 }, MaxQueueDelayMicroseconds = 2000 };
+            c.DynamicBatching = new ModelDynamicBatching { PreferredBatchSize = { 16, 32 }, MaxQueueDelayMicroseconds = 20_000 };
             c.InstanceGroup[0].Count = 2;
         });
         await Repository.AddModelAsync("add_nobatch", 0, c =>
