@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Inference;
 using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
@@ -6,6 +7,7 @@ using InferencePipeline.LoadGen;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
 using InferencePipeline.Stages.Tests.Profiler;
+using InferencePipeline.Testing;
 using InferencePipeline.Testing.Models;
 using Xunit.Abstractions;
 
@@ -102,6 +104,24 @@ public sealed class DeployModelConsumerTests(EmbeddedServerFixture server, ITest
         output.WriteLine(failed.Reason);
         Assert.Contains("could not load 'add_broken'", failed.Reason);
         Assert.Contains("NO_SUCH_OUTPUT", failed.Reason);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_a_transient_fault_not_a_stage_failure()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddDeployer(), server.Settings);
+        var id = Guid.NewGuid();
+        var configUri = await WriteChosenConfigAsync(stage.Store, id);
+        var target = new DeployTarget(DeployTargetKind.Triton, $"http://127.0.0.1:{FreePort.Get()}", "add_unreachable");
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await stage.SendAndPollAsync(new DeployModel(id, "add", configUri, target), Timeout);
+        output.WriteLine($"Consumed with a fault after {watch.ElapsedMilliseconds} ms");
+
+        var consumed = Assert.Single(stage.Harness.Consumed.Select<DeployModel>(new CancellationToken(canceled: true)));
+        Assert.Equal(StatusCode.Unavailable, Assert.IsType<RpcException>(consumed.Exception).StatusCode);
+        Assert.Null(stage.SinglePublishedNow<StageFailed>());
+        Assert.Null(stage.SinglePublishedNow<ModelDeployed>());
     }
 
     /// <summary>What the profiler leaves for the analyzer's choice: an entry of its output repository.</summary>

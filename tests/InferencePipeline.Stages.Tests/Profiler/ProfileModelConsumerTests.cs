@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using Grpc.Core;
 using InferencePipeline.Contracts;
+using InferencePipeline.LoadGen;
 using InferencePipeline.ModelRepository;
+using InferencePipeline.Testing;
 using InferencePipeline.Testing.Models;
 using InferencePipeline.TritonProfiler;
 using Xunit.Abstractions;
@@ -102,6 +105,25 @@ public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITes
         Assert.Contains("could not load config 'add_config_ort_tuned'", failed.Reason);
         Assert.Contains("NO_SUCH_INPUT", failed.Reason);
         Assert.Null(stage.SinglePublishedNow<ModelProfiled>());
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_a_transient_fault_not_a_stage_failure()
+    {
+        var settings = server.Settings;
+        settings[InferenceServerEndpointOptions.Section + ":GrpcAddress"] = $"http://127.0.0.1:{FreePort.Get()}";
+        await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), settings, Timeout);
+        var request = await ProfileRequests.CreateAsync(stage.Store, Guid.NewGuid(), ProfileRequests.FastSpace([1], [4], [1]), TestModels.Add, TestModels.Add);
+
+        await stage.SendAndPollAsync(request, Timeout);
+
+        // Thrown for the bus to retry (and, after the retries, to park in profile-model_error).
+        var consumed = Assert.Single(stage.Harness.Consumed.Select<ProfileModel>(new CancellationToken(canceled: true)));
+        var fault = Assert.IsType<RpcException>(consumed.Exception);
+        Assert.Equal(StatusCode.Unavailable, fault.StatusCode);
+        Assert.Null(stage.SinglePublishedNow<StageFailed>());
+        Assert.Null(stage.SinglePublishedNow<ModelProfiled>());
+        Assert.DoesNotContain(ModelRepositoryLayout.Models(server.Repository.Root), name => name.StartsWith("add_", StringComparison.Ordinal));
     }
 
     [Fact]
