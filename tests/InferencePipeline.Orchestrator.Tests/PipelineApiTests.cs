@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace InferencePipeline.Orchestrator.Tests;
+
+/// <summary>The HTTP API over a real Kestrel: validation, unknown ids, and a run from POST to its final GET.</summary>
+public sealed class PipelineApiTests(PipelineApiHost host) : IClassFixture<PipelineApiHost>
+{
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    [Fact]
+    public async Task Post_without_a_model_uri_is_a_400_problem_naming_the_field()
+    {
+        var response = await host.Client.PostAsync("/pipelines", Json("""{ "modelName": "bert" }"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await ReadJsonAsync(response);
+        Assert.Contains("modelUri is required", problem.GetProperty("errors").GetProperty("ModelUri")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData("../../etc")]
+    [InlineData("a/b")]
+    [InlineData("bert..onnx")]
+    [InlineData("-rf")]
+    public async Task Post_with_an_unsafe_model_name_is_a_400(string name)
+    {
+        var body = JsonSerializer.Serialize(new { modelName = name, modelUri = "models/bert.onnx" });
+        var response = await host.Client.PostAsync("/pipelines", Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await ReadJsonAsync(response);
+        Assert.Contains("must be 1-64 letters", problem.GetProperty("errors").GetProperty("ModelName")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Post_with_malformed_json_or_bad_figures_is_a_400()
+    {
+        var malformed = await host.Client.PostAsync("/pipelines", Json("{ \"modelUri\": "));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("not a valid pipeline request", (await ReadJsonAsync(malformed)).GetProperty("title").GetString());
+
+        var badSearch = await host.Client.PostAsync("/pipelines",
+            Json("""{ "modelUri": "m.onnx", "searchSpace": { "concurrency": [0], "preferredBatchSizes": [], "instanceCounts": [1] } }"""));
+        Assert.Equal(HttpStatusCode.BadRequest, badSearch.StatusCode);
+        Assert.True((await ReadJsonAsync(badSearch)).GetProperty("errors").TryGetProperty("SearchSpace", out _));
+    }
+
+    [Fact]
+    public async Task Get_of_an_unknown_pipeline_is_a_404()
+    {
+        var response = await host.Client.GetAsync($"/pipelines/{Guid.NewGuid()}");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("Unknown pipeline", (await ReadJsonAsync(response)).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Post_starts_a_run_that_get_follows_to_completion()
+    {
+        // Minimal request: id, name, search space and target are filled in; enums may be names.
+        var response = await host.Client.PostAsync("/pipelines", Json("""{ "modelUri": "models/tiny-bert.onnx", "format": "Onnx" }"""));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = await ReadJsonAsync(response);
+        var id = accepted.GetProperty("pipelineId").GetGuid();
+        Assert.Equal("tiny-bert", accepted.GetProperty("modelName").GetString());
+        Assert.Equal($"/pipelines/{id}", response.Headers.Location?.OriginalString);
+
+        JsonElement status = default;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            var get = await host.Client.GetAsync(response.Headers.Location);
+            if (get.StatusCode == HttpStatusCode.OK)
+            {
+                status = await ReadJsonAsync(get);
+                if (status.GetProperty("state").GetString() == "Completed")
+                    break;
+            }
+            await Task.Delay(25);
+        }
+
+        Assert.Equal("Completed", status.GetProperty("state").GetString());
+        Assert.Equal(100, status.GetProperty("progressPercent").GetDouble());
+        Assert.Equal("Deploying", status.GetProperty("stage").GetString());
+        Assert.Equal(1100, status.GetProperty("bestThroughputPerSec").GetDouble());
+
+        var list = await host.Client.GetFromJsonAsync<JsonElement>("/pipelines");
+        Assert.Contains(list.EnumerateArray(), item => item.GetProperty("pipelineId").GetGuid() == id);
+    }
+
+    [Fact]
+    public async Task Health_endpoints_answer()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/alive")).StatusCode);
+    }
+}
