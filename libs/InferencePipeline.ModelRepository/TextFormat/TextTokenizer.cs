@@ -19,7 +19,8 @@ internal sealed class TextTokenizer
 
     public TextTokenizer(string text, string source)
     {
-        _text = text;
+        // A UTF-8 byte order mark (editors on Windows write one) is not content.
+        _text = text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
         _source = source;
         Current = ReadNext();
     }

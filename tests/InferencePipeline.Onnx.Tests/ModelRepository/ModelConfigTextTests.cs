@@ -202,6 +202,16 @@ public sealed class ModelConfigTextTests
     }
 
     [Fact]
+    public void Windows_line_endings_and_a_byte_order_mark_are_fine()
+    {
+        var config = ModelConfigText.Parse("\uFEFFname: \"m\"\r\nmax_batch_size: 4\r\n");
+        Assert.Equal(("m", 4), (config.Name, config.MaxBatchSize));
+
+        var e = Assert.Throws<ModelConfigFormatException>(() => ModelConfigText.Parse("name: \"m\"\r\n  oops: 1\r\n"));
+        Assert.Equal((2, 3), (e.Line, e.Column));
+    }
+
+    [Fact]
     public void Comments_and_blank_text_are_fine()
     {
         Assert.Equal(new ModelConfig(), ModelConfigText.Parse("  # nothing here\n\n# still nothing"));
