@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Onnx;
 
 namespace InferencePipeline.Onnx;
@@ -11,7 +12,29 @@ public static class OnnxModelPrecision
 {
     private const int Float16 = (int)TensorProto.Types.DataType.Float16;
 
+    // Servers open one session per instance and the tuner many per model: parse each file version once.
+    private static readonly ConcurrentDictionary<(string Path, long Length, DateTime Written), bool> Cache = new();
+
     public static bool UsesFloat16(string modelPath)
+    {
+        var file = new FileInfo(modelPath);
+        if (!file.Exists)
+        {
+            throw new InvalidModelException(modelPath, $"model file '{modelPath}' does not exist", new FileNotFoundException(null, modelPath));
+        }
+
+        var key = (file.FullName, file.Length, file.LastWriteTimeUtc);
+        if (Cache.TryGetValue(key, out bool cached))
+        {
+            return cached;
+        }
+
+        bool result = Scan(modelPath);
+        Cache[key] = result;
+        return result;
+    }
+
+    private static bool Scan(string modelPath)
     {
         ModelProto model;
         try
