@@ -73,12 +73,15 @@ public sealed class StageHarness : IAsyncDisposable
         await done.Task;
     }
 
-    /// <summary>The one message of type <typeparamref name="T"/> the stage published, or null.</summary>
-    public T? Published<T>() where T : class =>
-        Harness.Published.Select<T>().Select(m => m.Context.Message).SingleOrDefault();
+    /// <summary>The one message of type <typeparamref name="T"/> the stage has published so far, or null.</summary>
+    public T? Published<T>() where T : class => AllPublished<T>().SingleOrDefault();
 
+    /// <summary>
+    /// What the stage has published so far. A cancelled token makes the harness return its list as it is
+    /// instead of waiting for a quiet second; after <see cref="SendAndWaitAsync{TCommand}"/> nothing more is coming.
+    /// </summary>
     public IReadOnlyList<T> AllPublished<T>() where T : class =>
-        Harness.Published.Select<T>().Select(m => m.Context.Message).ToList();
+        Harness.Published.Select<T>(new CancellationToken(canceled: true)).Select(m => m.Context.Message).ToList();
 
     public async ValueTask DisposeAsync()
     {
