@@ -83,7 +83,7 @@ public sealed class OrtTrialRunner
                 var stats = await _loadGenerator.MeasureAsync(target, _options.Concurrency, LoadOptions(), null, ct);
                 return new OrtTrial(created.Effective, stats.ThroughputPerSec, stats.P50Ms, stats.P99Ms, MaxAbsDiff: maxAbsDiff);
             }
-            catch (LoadGenException e)
+            catch (Exception e) when (e is LoadGenException or OnnxRuntimeException or ArgumentException or NotSupportedException)
             {
                 return Failed(created.Effective, $"measurement failed: {e.Message}", maxAbsDiff);
             }

@@ -58,6 +58,15 @@ public sealed class TuneOrtConsumer(ArtifactStore store, IOptions<OrtTunerOption
             return;
         }
 
+        // Requests are timed at one concrete shape; only the batch dimension can be left open.
+        var open = inputs.Where(i => i.Shape.Skip(1).Any(d => d < 0)).Select(i => i.Name).ToList();
+        if (open.Count > 0)
+        {
+            await FailAsync(context,
+                $"Input(s) {string.Join(", ", open)} have dynamic dimensions besides the batch; declare the sizes to tune at in the request's Inputs (e.g. [-1, 256]).");
+            return;
+        }
+
         var defaultConfig = await ReadDefaultConfigAsync(context, request);
         if (defaultConfig is null)
         {

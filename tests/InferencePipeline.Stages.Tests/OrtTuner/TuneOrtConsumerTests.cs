@@ -109,6 +109,19 @@ public sealed class TuneOrtConsumerTests
         Assert.Null(stage.Published<OrtTuned>());
     }
 
+    [Fact]
+    public async Task Inputs_with_open_dimensions_besides_the_batch_fail_asking_for_sizes()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddOrtTuner(), Fast(maxTrials: 2));
+        var request = await ConvertedBertAsync(stage.Store, Guid.NewGuid());
+        TensorSpec[] open = [.. DemoModels.BertInputs().Select(i => i with { Shape = [-1, -1] })];
+
+        await stage.SendAndWaitAsync(request with { Inputs = open });
+
+        var failed = Assert.IsType<StageFailed>(stage.Published<StageFailed>());
+        Assert.Contains("input_names, input_mask, segment_ids have dynamic dimensions besides the batch", failed.Reason);
+    }
+
     /// <summary>What the converter leaves behind for the demo BERT: the model and its default config.</summary>
     private static async Task<TuneOrt> ConvertedBertAsync(ArtifactStore store, Guid id)
     {
