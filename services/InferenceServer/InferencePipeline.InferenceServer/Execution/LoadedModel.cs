@@ -29,7 +29,7 @@ internal sealed class LoadedModel
         {
             free.Writer.TryWrite(instance);
         }
-        _scheduler = new BatchScheduler(definition, free);
+        _scheduler = new BatchScheduler(definition, free, _instances);
     }
 
     public ModelDefinition Definition { get; }
