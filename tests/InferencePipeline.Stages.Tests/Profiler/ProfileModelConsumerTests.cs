@@ -30,7 +30,7 @@ public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITes
         Assert.Null(stage.SinglePublishedNow<StageFailed>());
         var measured = stage.PublishedNow<ProfileMeasured>();
         Assert.Equal(12, measured.Count);
-        Assert.Equal(Enumerable.Range(1, 12), measured.Select(m => m.Index).Order());
+        Assert.Equal(Enumerable.Range(0, 12), measured.Select(m => m.Index).Order());
         Assert.All(measured, m => Assert.Equal(12, m.Total));
         Assert.Equal(6, measured.Select(m => m.Measurement.Config.Name).Distinct().Count());
         foreach (var m in measured)
@@ -84,7 +84,7 @@ public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITes
         // 3 configs, each measured at concurrency 1 only: its p99 is already past 2 × the (absurd) budget.
         Assert.Equal(3, measured.Count);
         Assert.All(measured, m => Assert.Equal(1, m.Measurement.Concurrency));
-        Assert.Equal([1, 4, 7], measured.Select(m => m.Index).Order());
+        Assert.Equal([0, 3, 6], measured.Select(m => m.Index).Order());
         Assert.Equal(3, Assert.IsType<ModelProfiled>(stage.SinglePublishedNow<ModelProfiled>()).MeasurementCount);
         Assert.DoesNotContain(ModelRepositoryLayout.Models(server.Repository.Root), name => name.StartsWith("add_", StringComparison.Ordinal));
     }

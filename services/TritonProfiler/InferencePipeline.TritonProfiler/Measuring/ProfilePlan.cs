@@ -6,8 +6,9 @@ namespace InferencePipeline.TritonProfiler.Measuring;
 
 /// <summary>
 /// Every point of one profile: each config at each concurrency, concurrencies ascending (climbing, so a
-/// config can stop once it is past the latency budget). A point's index is its 1-based position here, the
-/// same on every delivery of the command, so a consumer of <see cref="ProfileMeasured"/> can deduplicate on it.
+/// config can stop once it is past the latency budget). A point's index is its 0-based position here (as the
+/// orchestrator and CLI read it: Index + 1 of Total), the same on every delivery of the command, so a consumer of
+/// <see cref="ProfileMeasured"/> can deduplicate on it.
 /// </summary>
 public sealed class ProfilePlan
 {
@@ -23,9 +24,9 @@ public sealed class ProfilePlan
 
     public int Total => Configs.Count * Concurrencies.Count;
 
-    public int IndexOf(int configIndex, int concurrencyIndex) => configIndex * Concurrencies.Count + concurrencyIndex + 1;
+    public int IndexOf(int configIndex, int concurrencyIndex) => configIndex * Concurrencies.Count + concurrencyIndex;
 
-    /// <summary>The 1-based index of a checkpointed point, or null when it is not part of this plan.</summary>
+    /// <summary>The 0-based index of a checkpointed point, or null when it is not part of this plan.</summary>
     public int? IndexOf(string key)
     {
         for (var c = 0; c < Configs.Count; c++)
