@@ -42,7 +42,7 @@ public static class LocalServers
 
         var server = builder.AddExecutable("rabbitmq-server", RabbitMqServer, directory)
             .WithEnvironment("HOME", directory)
-            .WithEnvironment("RABBITMQ_NODENAME", $"apphost{port}@localhost")
+            .WithEnvironment("RABBITMQ_NODENAME", "apphost" + port + "@localhost")
             .WithEnvironment("RABBITMQ_NODE_PORT", port.ToString())
             .WithEnvironment("RABBITMQ_DIST_PORT", distributionPort.ToString())
             .WithEnvironment("RABBITMQ_MNESIA_BASE", Path.Combine(directory, "mnesia"))
