@@ -9,6 +9,7 @@ need=()
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
 command -v redis-server >/dev/null || need+=(redis-server)
 /usr/bin/python3 -c 'import torch, onnx' 2>/dev/null || need+=(python3-torch python3-onnx)
+[ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)   # text in the report's plot
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> installing ${need[*]} (apt, no recommends)"
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

@@ -27,6 +27,16 @@ public static class PipelineBusExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var rabbitMq = configuration.GetConnectionString(RabbitMqConnectionName);
 
+        // On shutdown (a deploy, a scale-in, Ctrl+C) give consumers a grace period, then cancel them: a
+        // long profile stops, its unacknowledged command returns to the queue and another instance resumes
+        // it from the checkpoints, instead of the process hanging until it is killed.
+        services.Configure<MassTransitHostOptions>(options =>
+        {
+            options.WaitUntilStarted = true;
+            options.ConsumerStopTimeout ??= TimeSpan.FromSeconds(10);
+            options.StopTimeout ??= TimeSpan.FromSeconds(30);
+        });
+
         services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
