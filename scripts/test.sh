@@ -29,7 +29,7 @@ dotnet test InferencePipeline.sln -c Release --logger "console;verbosity=normal"
 status=${PIPESTATUS[0]}
 set -e
 
-# One closing line for the whole run, summed over the test assemblies.
-awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
-     END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+# One closing line for the whole run, summed over the test assemblies' "Total tests" blocks.
+awk '/^[[:space:]]+(Passed|Failed|Skipped):[[:space:]]+[0-9]+[[:space:]]*$/ { n[$1] += $2 }
+     END { printf "Tests: %d passed, %d failed, %d skipped\n", n["Passed:"], n["Failed:"], n["Skipped:"] }' "$log"
 exit "$status"
