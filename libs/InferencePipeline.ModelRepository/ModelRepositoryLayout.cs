@@ -114,6 +114,30 @@ public static class ModelRepositoryLayout
         return versions;
     }
 
+    /// <summary>
+    /// The model.onnx the config at <paramref name="configPath"/> serves: the one in its entry's highest version
+    /// directory that has one, as Triton picks it.
+    /// </summary>
+    /// <param name="remedy">What the reader should do when there is none (it depends on which stage wrote the entry).</param>
+    /// <exception cref="FileNotFoundException">No version directory of the entry holds a model.onnx.</exception>
+    public static string ServedModelPath(string configPath, string remedy)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configPath);
+        string entry = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
+        var versions = Versions(entry);
+        for (int i = versions.Count - 1; i >= 0; i--)
+        {
+            string candidate = Path.Combine(entry, versions[i].ToString(CultureInfo.InvariantCulture), ModelFileName);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException(
+            $"Repository entry {entry} has no <version>/{ModelFileName} next to its {Path.GetFileName(configPath)}; {remedy}");
+    }
+
     /// <summary>Names of the entries in a repository: directories with a valid model name.</summary>
     public static IReadOnlyList<string> Models(string repoRoot)
     {

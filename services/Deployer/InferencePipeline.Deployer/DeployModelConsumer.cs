@@ -55,7 +55,9 @@ public sealed class DeployModelConsumer(
 
             config = ModelConfigFile.Read(configPath);
             config.Name = servedName;
-            modelPath = DeployedModelFiles.ModelFor(configPath);
+            // The profiler's output repository holds each config as a Triton entry, config.pbtxt beside
+            // <version>/model.onnx (a link to the tuned model), as Model Analyzer's output repository does.
+            modelPath = ModelRepositoryLayout.ServedModelPath(configPath, "the profiler's output repository is incomplete; re-run profiling.");
         }
         catch (Exception e) when (e is FileNotFoundException or ArtifactUriException or ModelConfigFormatException)
         {
@@ -78,12 +80,12 @@ public sealed class DeployModelConsumer(
             await ProgressAsync(context, 0.6, $"'{servedName}' is loaded and ready on {endpoint}; running the smoke inference");
             comparison = await SmokeInference.RunAsync(client, servedName, config, modelPath, ct);
         }
-        catch (DeploymentFailedException e)
+        catch (Exception e) when (e is ModelLoadException or DeploymentFailedException)
         {
             await FailAsync(context, e.Message);
             return;
         }
-        catch (RpcException e) when (!TransientFaults.IsTransient(e))
+        catch (RpcException e) when (!KServeTransientFaults.IsTransient(e))
         {
             await control.TryUnloadAsync(servedName, ct);
             await FailAsync(context, $"The smoke inference on '{servedName}' failed on the server: {e.Status.Detail} ({e.StatusCode}).");

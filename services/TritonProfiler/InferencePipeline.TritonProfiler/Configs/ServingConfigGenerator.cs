@@ -17,6 +17,9 @@ public sealed class ServingConfigGenerator(ArtifactStore store)
     public const string Stage = "profiler";
     public const string OutputRepository = "output_model_repository";
 
+    // The default and tuned configs come from the converter and the ORT tuner, each beside its model.
+    private const string MissingModelRemedy = "the stage that wrote the config must write the model beside it.";
+
     public static string DefaultName(string model) => $"{model}_config_default";
 
     public static string TunedName(string model) => $"{model}_config_ort_tuned";
@@ -46,8 +49,8 @@ public sealed class ServingConfigGenerator(ArtifactStore store)
         var tunedPath = store.PathFor(request.TunedConfigUri);
         var defaultConfig = ModelConfigFile.Read(defaultPath);
         var tunedConfig = ModelConfigFile.Read(tunedPath);
-        var defaultModel = RepositoryEntryModel.PathFor(defaultPath);
-        var tunedModel = RepositoryEntryModel.PathFor(tunedPath);
+        var defaultModel = ModelRepositoryLayout.ServedModelPath(defaultPath, MissingModelRemedy);
+        var tunedModel = ModelRepositoryLayout.ServedModelPath(tunedPath, MissingModelRemedy);
         var model = request.ModelName;
 
         var plan = new List<PlannedConfig>();

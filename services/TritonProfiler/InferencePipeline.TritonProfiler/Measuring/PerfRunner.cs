@@ -37,7 +37,7 @@ public sealed class PerfRunner(
         var address = server.Value.GrpcAddress;
         var repository = server.Value.ModelRepository;
         using var channel = GrpcChannel.ForAddress(address);
-        var control = new ServerModelControl(new GRPCInferenceService.GRPCInferenceServiceClient(channel));
+        var control = new KServeModelControl(new GRPCInferenceService.GRPCInferenceServiceClient(channel));
         var entries = await ProfilingEntries.PlaceAsync(repository, request.ModelName, request.PipelineId, plan.Configs, cancellationToken);
         try
         {
@@ -57,7 +57,7 @@ public sealed class PerfRunner(
         ProfilePlan plan,
         int configIndex,
         string entry,
-        ServerModelControl control,
+        KServeModelControl control,
         IReadOnlyDictionary<string, CheckpointedMeasurement> checkpoints,
         ClimbLimit limit,
         IProfileObserver observer,
@@ -91,7 +91,7 @@ public sealed class PerfRunner(
                     if (target is null)
                     {
                         await observer.ConfigStartingAsync(config, configIndex, cancellationToken);
-                        await control.LoadAsync(entry, config.Config, options.Value.ModelReadyTimeout, cancellationToken);
+                        await LoadAsync(control, entry, config, cancellationToken);
                         ProfilerTelemetry.ConfigLoads.Add(1);
                         target = await CreateTargetAsync(entry, config, request.Inputs, cancellationToken);
                     }
@@ -116,6 +116,20 @@ public sealed class PerfRunner(
         }
     }
 
+    /// <summary>Loads <paramref name="config"/> over the profiling entry; a config the server refuses fails the profile.</summary>
+    private async Task LoadAsync(KServeModelControl control, string entry, PlannedConfig config, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await control.LoadAsync(entry, config.Config, options.Value.ModelReadyTimeout, cancellationToken);
+        }
+        catch (ModelLoadException e)
+        {
+            var advice = e.Refusal is null ? "" : " Fix the config or leave that choice out of the search space.";
+            throw new ProfilingFailedException(e.Message + advice, e);
+        }
+    }
+
     /// <summary>
     /// perf_analyzer's client for one loaded config: batch size 1 (the server's dynamic batcher does the
     /// batching), random data, and the sizes of dynamic non-batch dims taken from the request's inputs.
@@ -133,7 +147,7 @@ public sealed class PerfRunner(
         {
             throw new ProfilingFailedException($"Cannot build requests for config '{config.Name}': {e.Message}", e);
         }
-        catch (LoadGenException e) when (!TransientFaults.IsTransient(e))
+        catch (LoadGenException e) when (!KServeTransientFaults.IsTransient(e))
         {
             throw new ProfilingFailedException($"Cannot build requests for config '{config.Name}': {e.Message}", e);
         }
@@ -151,7 +165,7 @@ public sealed class PerfRunner(
                 config.Name, concurrency, stats.ThroughputPerSec, stats.P99Ms, stats.Stable ? "" : " (not stable)");
             return stats;
         }
-        catch (LoadGenException e) when (e.InnerException is not null && !TransientFaults.IsTransient(e))
+        catch (LoadGenException e) when (e.InnerException is not null && !KServeTransientFaults.IsTransient(e))
         {
             throw new ProfilingFailedException(
                 $"Measuring config '{config.Name}' at concurrency {concurrency} failed: {e.Message}. " +
@@ -165,7 +179,7 @@ public sealed class PerfRunner(
     }
 
     /// <summary>Unloads and removes the profiling entries; failures are logged, never thrown over the real outcome.</summary>
-    private async Task CleanUpAsync(ServerModelControl control, string repository, IEnumerable<string> entries)
+    private async Task CleanUpAsync(KServeModelControl control, string repository, IEnumerable<string> entries)
     {
         using var timeout = new CancellationTokenSource(CleanupTimeout);
         var distinct = entries.Distinct().ToList();
