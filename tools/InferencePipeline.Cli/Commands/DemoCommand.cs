@@ -35,7 +35,7 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
             modelPath = Path.Combine(output, "models", "bert_demo.onnx");
             Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
             DemoModels.WriteBert(modelPath);
-            console.MarkupLine($"Demo model: BERT-shaped ONNX (inputs input_names, input_mask, segment_ids INT64 [-1,256]) at {Markup.Escape(modelPath)}");
+            console.MarkupLine($"Demo model: BERT-shaped ONNX (inputs input_names, input_mask, segment_ids INT64 [[-1,256]]) at {Markup.Escape(modelPath)}");
         }
         else if (!File.Exists(modelPath))
         {
