@@ -11,7 +11,9 @@ var inferenceServer = builder.AddInferenceServer(artifactsRoot);
 
 var orchestrator = builder.AddProject<Projects.InferencePipeline_Orchestrator_Host>("orchestrator")
     .WithPipelineInfrastructure(infrastructure, artifactsRoot)
-    .WithExternalHttpEndpoints();
+    .WithExternalHttpEndpoints()
+    // Healthy only once its API answers and Redis does (ServiceDefaults' /health): what the stages and tests wait for.
+    .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.InferencePipeline_Converter_Host>("converter")
     .WithPipelineInfrastructure(infrastructure, artifactsRoot)

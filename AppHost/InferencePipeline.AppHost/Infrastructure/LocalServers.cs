@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace InferencePipeline.AppHost.Infrastructure;
 
@@ -23,6 +24,8 @@ public static class LocalServers
         }
 
         var runDirectory = Directory.CreateTempSubdirectory("inferencepipeline-apphost-").FullName;
+        builder.Services.AddHostedService(services =>
+            new RunDirectoryCleanup(runDirectory, services.GetRequiredService<IHostApplicationLifetime>()));
         var (rabbit, rabbitReady) = AddRabbitMq(builder, Path.Combine(runDirectory, "rabbitmq"));
         var (redis, redisReady) = AddRedis(builder, Path.Combine(runDirectory, "redis"));
         return new(rabbit, rabbitReady, redis, redisReady);

@@ -28,15 +28,38 @@ public static class PipelineInfrastructureExtensions
         };
     }
 
-    /// <summary>Connection strings, the shared artifact root, and waits for the broker and the store.</summary>
+    /// <summary>
+    /// Connection strings, the shared artifact root, the AppHost's own <c>Pipeline:*</c> settings, and waits
+    /// for the broker and the store.
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithPipelineInfrastructure(
         this IResourceBuilder<ProjectResource> project, PipelineInfrastructure infrastructure, string artifactsRoot) =>
         project
             .WithReference(infrastructure.RabbitMq)
             .WithReference(infrastructure.Redis)
+            .WithForwardedPipelineSettings()
             .WithEnvironment("Pipeline__Artifacts__Root", artifactsRoot)
             .WaitFor(infrastructure.RabbitMqReady)
             .WaitFor(infrastructure.RedisReady);
+
+    /// <summary>
+    /// Stage options given to the AppHost (<c>--Pipeline:OrtTuner:WindowMs=100</c>, appsettings, environment)
+    /// reach every service as <c>Pipeline__OrtTuner__WindowMs</c>: the services are separate processes and
+    /// would otherwise never see them. Each service reads only its own section.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithForwardedPipelineSettings(this IResourceBuilder<ProjectResource> project)
+    {
+        var section = project.ApplicationBuilder.Configuration.GetSection("Pipeline");
+        foreach (var (key, value) in section.AsEnumerable())
+        {
+            if (value is not null)
+            {
+                project.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
+            }
+        }
+
+        return project;
+    }
 
     /// <summary>Every service on one machine shares this directory; in the cloud it is a mounted volume.</summary>
     public static string ArtifactsRoot(this IDistributedApplicationBuilder builder)
