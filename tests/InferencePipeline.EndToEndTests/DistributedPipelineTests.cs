@@ -65,9 +65,15 @@ public sealed class DistributedPipelineTests(PipelineServers servers) : IAsyncLi
     [Fact]
     public async Task Pipeline_triggered_by_message_completes_over_RabbitMQ_with_report_and_served_model()
     {
+        using var traces = new TraceRecorder();
         var request = TestRequests.For(TestModels.Bert, "bert_dist");
 
         var outcome = await RunAsync(request);
+
+        // The whole run is one trace across every message hop: the dashboard shows it end to end.
+        string[] stages = ["InferencePipeline.Converter", "InferencePipeline.OrtTuner", "InferencePipeline.TritonProfiler",
+            "InferencePipeline.Analyzer", "InferencePipeline.Deployer"];
+        Assert.Contains(traces.SourcesByTrace().Values, sources => stages.All(sources.Contains) && sources.Contains("MassTransit"));
 
         ReportChecks.AssertReportWritten(outcome, uri => Path.Combine(_root, uri["artifacts/".Length..]));
         var deployed = Assert.IsType<ModelDeployed>(outcome.Deployed);
@@ -116,6 +122,20 @@ public sealed class DistributedPipelineTests(PipelineServers servers) : IAsyncLi
         Assert.Equal(points.Count, points.Distinct().Count());
         // default + ORT-tuned + 1 batch size × 2 instance counts = 4 configs, each at 3 concurrencies.
         Assert.Equal(4 * 3, points.Count);
+    }
+
+    [Fact]
+    public async Task Cli_run_sends_the_request_over_RabbitMQ_and_follows_it_to_completion()
+    {
+        var exitCode = await InferencePipeline.Cli.InferpipeApp.Create().RunAsync(
+        [
+            "run", "--model", TestModels.Add, "--name", "add_cli", "--rabbitmq", servers.RabbitMq.ConnectionString,
+            "--concurrency", "1,2", "--batch-sizes", "2", "--instances", "1", "--window-ms", "150",
+            "--latency-budget-ms", "1000", "--timeout-minutes", "4",
+        ]);
+
+        Assert.Equal(0, exitCode);
+        Assert.Single(Directory.GetFiles(_root, "Optimal_Results.png", SearchOption.AllDirectories));
     }
 
     private async Task StartAsync(string name, Action<IBusRegistrationConfigurator> register) =>

@@ -1,0 +1,28 @@
+using InferencePipeline.Cli.Commands;
+using Spectre.Console.Cli;
+
+namespace InferencePipeline.Cli;
+
+/// <summary>The <c>inferpipe</c> command line, built in one place so tests run exactly what users run.</summary>
+public static class InferpipeApp
+{
+    public static CommandApp Create()
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("inferpipe");
+            config.AddCommand<DemoCommand>("demo")
+                .WithDescription("Run the whole pipeline in this process (in-memory bus, embedded inference server) on the demo BERT model or your ONNX model.")
+                .WithExample("demo")
+                .WithExample("demo", "--model", "my_model.onnx", "--latency-budget-ms", "20", "--output", "./out");
+            config.AddCommand<RunCommand>("run")
+                .WithDescription("Send StartPipeline to the distributed system over RabbitMQ and follow its events.")
+                .WithExample("run", "--model", "/data/bert.onnx", "--rabbitmq", "amqp://guest:guest@localhost:5672/");
+            config.AddCommand<StatusCommand>("status")
+                .WithDescription("Show one pipeline (or the recent ones) from the orchestrator's HTTP API.")
+                .WithExample("status", "3f2c...", "--api", "http://localhost:5210");
+        });
+        return app;
+    }
+}
