@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
-using Google.Protobuf;
 using Inference;
 using InferencePipeline.InferenceServer.Execution;
 using InferencePipeline.InferenceServer.KServe;
@@ -27,10 +26,6 @@ internal static class RestEndpoints
 
     private static readonly string ServerVersion =
         typeof(RestEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
-
-    /// <summary>Triton's config JSON keeps the proto field names (max_batch_size, data_type...).</summary>
-    private static readonly JsonFormatter ConfigFormatter =
-        new(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true).WithFormatDefaultValues(true));
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
@@ -146,7 +141,7 @@ internal static class RestEndpoints
         try
         {
             var config = registry.Get(name, version).Definition.Config;
-            return Results.Text(ConfigFormatter.Format(config), "application/json");
+            return Results.Text(ConfigJson.Format(config), "application/json");
         }
         catch (InferenceException e)
         {

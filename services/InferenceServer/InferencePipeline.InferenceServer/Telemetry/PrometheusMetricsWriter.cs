@@ -27,7 +27,8 @@ internal static class PrometheusMetricsWriter
         new("nv_inference_exec_count", "Number of model executions performed (does not include cached requests)",
             s => s.ExecutionCount),
         new("nv_inference_request_duration_us", "Cumulative inference request duration in microseconds (includes cached requests)",
-            s => (s.InferenceStats.Success.Ns + s.InferenceStats.Fail.Ns) / 1000),
+            // Triton adds to the duration counters on success only, so request_duration / request_success is the mean latency.
+            s => s.InferenceStats.Success.Ns / 1000),
         new("nv_inference_queue_duration_us", "Cumulative inference queuing duration in microseconds (includes cached requests)",
             s => s.InferenceStats.Queue.Ns / 1000),
         new("nv_inference_compute_input_duration_us", "Cumulative compute input duration in microseconds (does not include cached requests)",

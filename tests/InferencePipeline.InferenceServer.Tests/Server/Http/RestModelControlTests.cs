@@ -31,6 +31,11 @@ public sealed class RestModelControlTests(ServerFixture fixture)
         Assert.Equal([16, 32], config.DynamicBatching.PreferredBatchSize);
         using var document = JsonDocument.Parse(text);
         Assert.Equal(32, document.RootElement.GetProperty("max_batch_size").GetInt32());
+        // 64-bit fields come as JSON numbers, as Triton shows them, not as protobuf's JSON strings.
+        var dims = document.RootElement.GetProperty("input")[0].GetProperty("dims");
+        Assert.Equal(JsonValueKind.Number, dims[0].ValueKind);
+        Assert.Equal(16, dims[0].GetInt64());
+        Assert.Equal(20_000, document.RootElement.GetProperty("dynamic_batching").GetProperty("max_queue_delay_microseconds").GetInt64());
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v2/models/add_batched/versions/1/config")).StatusCode);
         var missing = await http.GetAsync("/v2/models/nope/config");
