@@ -1,7 +1,9 @@
 using InferencePipeline.AppHost.Infrastructure;
 
 // The system diagram: a broker and a state store, the embedded inference server (or Triton on a GPU box),
-// the orchestrator with its HTTP API, and the five stages, each waiting for what it talks to.
+// the orchestrator with its HTTP API, and the five stages, each waiting for what it talks to. The stages talk
+// to the orchestrator only through RabbitMQ (commands wait in durable queues), so they start alongside it
+// rather than after it: on two cores that saves one whole round of .NET startups.
 var builder = DistributedApplication.CreateBuilder(args);
 
 var infrastructure = builder.AddPipelineInfrastructure();
@@ -9,32 +11,25 @@ var artifactsRoot = builder.ArtifactsRoot();
 
 var inferenceServer = builder.AddInferenceServer(artifactsRoot);
 
-var orchestrator = builder.AddProject<Projects.InferencePipeline_Orchestrator_Host>("orchestrator")
+builder.AddProject<Projects.InferencePipeline_Orchestrator_Host>("orchestrator")
     .WithPipelineInfrastructure(infrastructure, artifactsRoot)
-    .WithExternalHttpEndpoints()
-    // Healthy only once its API answers and Redis does (ServiceDefaults' /health): what the stages and tests wait for.
-    .WithHttpHealthCheck("/health");
+    .WithExternalHttpEndpoints();
 
 builder.AddProject<Projects.InferencePipeline_Converter_Host>("converter")
-    .WithPipelineInfrastructure(infrastructure, artifactsRoot)
-    .WaitFor(orchestrator);
+    .WithPipelineInfrastructure(infrastructure, artifactsRoot);
 
 builder.AddProject<Projects.InferencePipeline_OrtTuner_Host>("ort-tuner")
-    .WithPipelineInfrastructure(infrastructure, artifactsRoot)
-    .WaitFor(orchestrator);
+    .WithPipelineInfrastructure(infrastructure, artifactsRoot);
 
 builder.AddProject<Projects.InferencePipeline_TritonProfiler_Host>("triton-profiler")
     .WithPipelineInfrastructure(infrastructure, artifactsRoot)
-    .WithInferenceServer(inferenceServer)
-    .WaitFor(orchestrator);
+    .WithInferenceServer(inferenceServer);
 
 builder.AddProject<Projects.InferencePipeline_Analyzer_Host>("analyzer")
-    .WithPipelineInfrastructure(infrastructure, artifactsRoot)
-    .WaitFor(orchestrator);
+    .WithPipelineInfrastructure(infrastructure, artifactsRoot);
 
 builder.AddProject<Projects.InferencePipeline_Deployer_Host>("deployer")
     .WithPipelineInfrastructure(infrastructure, artifactsRoot)
-    .WithInferenceServer(inferenceServer)
-    .WaitFor(orchestrator);
+    .WithInferenceServer(inferenceServer);
 
 builder.Build().Run();

@@ -19,7 +19,7 @@ public sealed class AppHostPipelineTests(RunningAppHost host, ITestOutputHelper 
     [Fact]
     public async Task Pipeline_posted_to_the_orchestrator_completes_and_writes_the_report()
     {
-        output.WriteLine($"AppHost up, every resource healthy, after {host.StartupTime.TotalSeconds:F1} s");
+        output.WriteLine($"AppHost up, every resource healthy, after {host.StartupTime.TotalSeconds:F1} s: {host.StartupTimeline}");
         var model = Path.Combine(host.ArtifactsRoot, "inputs", "add_apphost.onnx");
         Directory.CreateDirectory(Path.GetDirectoryName(model)!);
         DemoModels.WriteAdd(model);
@@ -77,6 +77,7 @@ public sealed class AppHostPipelineTests(RunningAppHost host, ITestOutputHelper 
     {
         var deadline = Stopwatch.StartNew();
         var last = "(no status yet)";
+        string? lastState = null;
         while (deadline.Elapsed < PipelineTimeout)
         {
             using var response = await host.Orchestrator.GetAsync($"/pipelines/{pipelineId}");
@@ -85,7 +86,15 @@ public sealed class AppHostPipelineTests(RunningAppHost host, ITestOutputHelper 
             {
                 last = body;
                 var status = JsonDocument.Parse(body).RootElement;
-                if (status.GetProperty("state").GetString() is "Completed" or "Failed" or "Cancelled")
+                var state = status.GetProperty("state").GetString();
+                if (state != lastState)
+                {
+                    // The stage timeline in the test output says where the minutes go when the test gets slow.
+                    output.WriteLine($"{deadline.Elapsed.TotalSeconds,6:F1} s  {state}");
+                    lastState = state;
+                }
+
+                if (state is "Completed" or "Failed" or "Cancelled")
                 {
                     return status.Clone();
                 }

@@ -30,6 +30,9 @@ public sealed class RunningAppHost : IAsyncLifetime
 
     public TimeSpan StartupTime { get; private set; }
 
+    /// <summary>When each service became healthy, counted from the start: where a slow startup spends its time.</summary>
+    public string StartupTimeline { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         var clock = Stopwatch.StartNew();
@@ -60,10 +63,12 @@ public sealed class RunningAppHost : IAsyncLifetime
         try
         {
             await _app.StartAsync(timeout.Token);
-            foreach (var name in Services)
+            var healthy = await Task.WhenAll(Services.Select(async name =>
             {
                 await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
-            }
+                return $"{name} {clock.Elapsed.TotalSeconds:F1} s";
+            }));
+            StartupTimeline = string.Join(", ", healthy);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {

@@ -29,8 +29,9 @@ public static class PipelineInfrastructureExtensions
     }
 
     /// <summary>
-    /// Connection strings, the shared artifact root, the AppHost's own <c>Pipeline:*</c> settings, and waits
-    /// for the broker and the store.
+    /// Connection strings, the shared artifact root, the AppHost's own <c>Pipeline:*</c> settings, waits for
+    /// the broker and the store, and a health check on the service's /health: a project counts as healthy only
+    /// once its bus is connected (MassTransit's check) and Redis answers, not as soon as the process starts.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithPipelineInfrastructure(
         this IResourceBuilder<ProjectResource> project, PipelineInfrastructure infrastructure, string artifactsRoot) =>
@@ -40,7 +41,8 @@ public static class PipelineInfrastructureExtensions
             .WithForwardedPipelineSettings()
             .WithEnvironment("Pipeline__Artifacts__Root", artifactsRoot)
             .WaitFor(infrastructure.RabbitMqReady)
-            .WaitFor(infrastructure.RedisReady);
+            .WaitFor(infrastructure.RedisReady)
+            .WithHttpHealthCheck("/health");
 
     /// <summary>
     /// Stage options given to the AppHost (<c>--Pipeline:OrtTuner:WindowMs=100</c>, appsettings, environment)
