@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Compression;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,16 +21,18 @@ internal readonly record struct RequestBodyBuffer(byte[] Array, int Length)
         {
             sizeFeature.MaxRequestBodySize = null;
         }
-        var declared = context.Request.ContentLength;
+        var body = DecodedBody(context.Request);
+        // A compressed body's declared length says nothing about its size once inflated.
+        var declared = ReferenceEquals(body, context.Request.Body) ? context.Request.ContentLength : null;
         if (declared > limit)
         {
             throw TooLarge(declared.Value, limit);
         }
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(declared ?? 4096, 1));
+        // One byte more than declared, so the read that sees the end of the body needs no bigger buffer.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)((declared ?? 4095) + 1));
         var length = 0;
         try
         {
-            var body = context.Request.Body;
             while (true)
             {
                 if (length == buffer.Length)
@@ -56,11 +59,45 @@ internal readonly record struct RequestBodyBuffer(byte[] Array, int Length)
             }
             return new RequestBodyBuffer(buffer, length);
         }
+        catch (InvalidDataException e)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw InferenceException.Invalid($"the request body is not valid {context.Request.Headers.ContentEncoding} data: {e.Message}");
+        }
         catch
         {
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
         }
+        finally
+        {
+            if (!ReferenceEquals(body, context.Request.Body))
+            {
+                await body.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Triton's clients may gzip or deflate the request (Content-Encoding); Inference-Header-Content-Length then
+    /// counts bytes of the inflated body, so it is inflated here, before anything is parsed.
+    /// </summary>
+    private static Stream DecodedBody(HttpRequest request)
+    {
+        var encoding = request.Headers.ContentEncoding.ToString().Trim();
+        if (encoding.Length == 0 || encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return request.Body;
+        }
+        if (encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            return new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true);
+        }
+        if (encoding.Equals("deflate", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ZLibStream(request.Body, CompressionMode.Decompress, leaveOpen: true);
+        }
+        throw InferenceException.Invalid($"unsupported Content-Encoding '{encoding}': send the body as is, gzip or deflate");
     }
 
     private static InferenceException TooLarge(long size, long limit) => new(StatusCode.ResourceExhausted,

@@ -91,6 +91,43 @@ public sealed class RestInferTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Gzip_compressed_binary_request_is_inflated_before_parsing()
+    {
+        using var http = RestClient.For(fixture.Server);
+        var values = AddRequests.Values(2, 7);
+        var header = new JsonObject
+        {
+            ["inputs"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "INPUT0", ["shape"] = new JsonArray(2, 16), ["datatype"] = "FP32",
+                ["parameters"] = new JsonObject { ["binary_data_size"] = values.Length * 4 },
+            }),
+        };
+        var json = System.Text.Encoding.UTF8.GetBytes(header.ToJsonString());
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(json);
+            gzip.Write(RestClient.Bytes(values));
+        }
+        var content = new ByteArrayContent(compressed.ToArray());
+        content.Headers.ContentEncoding.Add("gzip");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v2/models/add/infer") { Content = content };
+        request.Headers.Add(RestClient.HeaderLength, json.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (output, _) = await RestClient.ReadAsync(response);
+        Assert.Equal(AddRequests.PlusOne(values), RestClient.Floats(output.GetProperty("outputs")[0]));
+
+        var corrupt = new ByteArrayContent([1, 2, 3, 4]);
+        corrupt.Headers.ContentEncoding.Add("gzip");
+        using var bad = await http.PostAsync("/v2/models/add/infer", corrupt);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("not valid gzip data", await RestClient.ErrorAsync(bad));
+    }
+
+    [Fact]
     public async Task Wrong_shape_datatype_name_or_element_count_is_a_400_naming_the_problem()
     {
         using var http = RestClient.For(fixture.Server);
