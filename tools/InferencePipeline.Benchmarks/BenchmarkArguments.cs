@@ -1,0 +1,54 @@
+using InferencePipeline.LoadGen;
+
+namespace InferencePipeline.Benchmarks;
+
+/// <summary>Command line of the benchmark: <c>--quick</c> for a short smoke run, <c>--output DIR</c> for the result files.</summary>
+public sealed record BenchmarkArguments(bool Quick, string OutputDirectory, bool Help = false)
+{
+    public const string Usage =
+        "Usage: dotnet run -c Release --project tools/InferencePipeline.Benchmarks [-- [--quick] [--output DIR]]\n" +
+        "  --quick         short windows and few trials (under 30 s; noisier numbers)\n" +
+        "  --output DIR    where results.json and results.csv go (default artifacts/benchmarks)";
+
+    public static BenchmarkArguments Parse(IReadOnlyList<string> args)
+    {
+        var quick = false;
+        var help = false;
+        var output = Path.Combine("artifacts", "benchmarks");
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--output" when i + 1 < args.Count:
+                    output = args[++i];
+                    break;
+                case "--output":
+                    throw new ArgumentException("--output needs a directory.");
+                case "-h" or "--help":
+                    help = true;
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown argument '{args[i]}'.");
+            }
+        }
+
+        return new BenchmarkArguments(quick, output, help);
+    }
+
+    /// <summary>
+    /// How each figure is measured. The default keeps the whole run near a minute and a half on two cores;
+    /// quick halves windows and stops after the three windows the stability rule needs.
+    /// </summary>
+    public LoadGenOptions MeasureOptions => Quick
+        ? new LoadGenOptions { WindowMs = 500, WarmupMs = 300, MaxTrials = 3, StabilityPercentage = 10 }
+        : new LoadGenOptions { WindowMs = 1500, WarmupMs = 1000, MaxTrials = 5, StabilityPercentage = 10 };
+
+    /// <summary>How many times the BERT server / in-process pair is measured, alternating.</summary>
+    public int ThroughputRounds => Quick ? 1 : 2;
+
+    /// <summary>Windows for the allocation runs: already warm, so no warm-up, and three windows suffice.</summary>
+    public LoadGenOptions AllocationOptions => MeasureOptions with { WarmupMs = 0, MaxTrials = 3, StabilityPercentage = 99 };
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Grpc.Net.Client;
+using Inference;
+using InferencePipeline.Contracts;
+using InferencePipeline.InferenceServer;
+using InferencePipeline.LoadGen;
+using InferencePipeline.Onnx;
+
+namespace InferencePipeline.Benchmarks;
+
+/// <summary>
+/// Measures issue 4's figures side by side in one process and one run: each server figure right next to its
+/// in-process ONNX Runtime baseline, so machine load drifts affect both sides alike.
+/// </summary>
+public static class BenchmarkSuite
+{
+    public const int ThroughputConcurrency = 16;
+    public const double ThroughputGoal = 0.9;
+    public const double LatencyOverheadGoalMs = 0.3;
+    public const double HeadroomGoal = 5;
+
+    public static async Task<BenchmarkReport> RunAsync(BenchmarkArguments arguments, TextWriter log, CancellationToken cancellationToken = default)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var loadBefore = LoadAverage.Read();
+        var options = arguments.MeasureOptions;
+        var measurements = new List<Measurement>();
+        var generator = new ConcurrencyLoadGenerator();
+
+        async Task<LatencyStats> MeasureAsync(string name, IInferenceTarget target, int concurrency, LoadGenOptions measureOptions)
+        {
+            log.Write($"  {name}, concurrency {concurrency}, batch {target.BatchSize} ... ");
+            var result = await generator.MeasureDetailedAsync(target, concurrency, measureOptions, cancellationToken: cancellationToken);
+            log.WriteLine($"{result.Stats.ThroughputPerSec:0} infer/s, p50 {result.Stats.P50Ms:0.###} ms ({result.Windows.Count} windows{(result.Stats.Stable ? ", stable" : ", NOT stable")})");
+            measurements.Add(new Measurement(name, concurrency, target.BatchSize, result.Stats));
+            return result.Stats;
+        }
+
+        log.WriteLine($"Benchmark ({(arguments.Quick ? "quick" : "default")}): {Environment.ProcessorCount} cores, load average {loadBefore}");
+        using var repository = await BenchmarkRepository.CreateAsync();
+        await using var server = await EmbeddedInferenceServer.StartAsync(new InferenceServerOptions
+        {
+            ModelRepository = repository.Root,
+            ControlMode = ModelControlMode.Explicit,
+            LoadModels = [BenchmarkRepository.Bert, BenchmarkRepository.Trivial],
+        }, ct: cancellationToken);
+        using var statsChannel = GrpcChannel.ForAddress(server.GrpcAddress);
+        var statsClient = new GRPCInferenceService.GRPCInferenceServiceClient(statsChannel);
+        log.WriteLine($"Embedded server at {server.GrpcAddress}");
+
+        // 1. BERT throughput: server with dynamic batching at concurrency 16, then ORT in process at the batch the
+        // server formed. The pair repeats (rounds) so that a change in machine load hits both sides alike.
+        double serverBertSum = 0;
+        double ortBertSum = 0;
+        double formedBatch = 0;
+        var baselineBatch = 1;
+        var rounds = arguments.ThroughputRounds;
+        using (var bertTarget = await GrpcInferenceTarget.CreateAsync(server.GrpcAddress, BenchmarkRepository.Bert, cancellationToken: cancellationToken))
+        using (var session = OrtSessionFactory.Create(repository.BertModelPath, OrtSettings.Default))
+        {
+            for (var round = 1; round <= rounds; round++)
+            {
+                var before = await ReadCountsAsync(statsClient, BenchmarkRepository.Bert, cancellationToken);
+                serverBertSum += (await MeasureAsync($"bert via server, dynamic batching (round {round})", bertTarget, ThroughputConcurrency, options)).ThroughputPerSec;
+                var after = await ReadCountsAsync(statsClient, BenchmarkRepository.Bert, cancellationToken);
+                if (round == 1)
+                {
+                    formedBatch = (after.Inferences - before.Inferences) / (double)Math.Max(1, after.Executions - before.Executions);
+                    baselineBatch = Math.Clamp((int)Math.Round(formedBatch), 1, BenchmarkRepository.BertMaxBatch);
+                    log.WriteLine($"  server formed batches of {formedBatch:0.##} on average (inference_count / execution_count); in-process baseline uses batch {baselineBatch}");
+                }
+
+                using var ortBertTarget = new InProcessOrtTarget(session, DemoModels.BertInputs(), baselineBatch);
+                ortBertSum += (await MeasureAsync($"bert in-process ORT (round {round})", ortBertTarget, 1, options)).ThroughputPerSec;
+            }
+        }
+
+        var serverBert = serverBertSum / rounds;
+        var ortBert = ortBertSum / rounds;
+
+        // 2-3. Trivial model at concurrency 1: latency overhead, then allocations per request on both paths (already warm).
+        LatencyStats serverTrivial;
+        double serverBytesPerRequest;
+        using (var trivialTarget = await GrpcInferenceTarget.CreateAsync(server.GrpcAddress, BenchmarkRepository.Trivial, cancellationToken: cancellationToken))
+        {
+            serverTrivial = await MeasureAsync("add via server", trivialTarget, 1, options);
+            serverBytesPerRequest = await MeasureAllocationsAsync(
+                counted => MeasureAsync("add via server (allocation run)", counted, 1, arguments.AllocationOptions), trivialTarget);
+        }
+
+        LatencyStats ortTrivial;
+        double clientBytesPerRequest;
+        using (var trivialSession = OrtSessionFactory.Create(repository.TrivialModelPath, OrtSettings.Default))
+        using (var ortTrivialTarget = new InProcessOrtTarget(trivialSession, DemoModels.TrivialInputs))
+        {
+            ortTrivial = await MeasureAsync("add in-process ORT", ortTrivialTarget, 1, options);
+            clientBytesPerRequest = await MeasureAllocationsAsync(
+                counted => MeasureAsync("add in-process ORT (allocation run)", counted, 1, arguments.AllocationOptions), ortTrivialTarget);
+        }
+
+        // 4. LoadGen headroom: the trivial model through the whole gRPC path at concurrency 16.
+        double trivialRate;
+        using (var trivialTarget = await GrpcInferenceTarget.CreateAsync(server.GrpcAddress, BenchmarkRepository.Trivial, cancellationToken: cancellationToken))
+        {
+            trivialRate = (await MeasureAsync("add via server", trivialTarget, ThroughputConcurrency, options)).ThroughputPerSec;
+        }
+
+        var highestBert = Math.Max(serverBert, ortBert);
+        var figures = new List<Figure>
+        {
+            Ratio(
+                "BERT throughput, server c=16 dynamic batching / in-process ORT",
+                $"{serverBert:0} infer/s",
+                $"{ortBert:0} infer/s (batch {baselineBatch}, c=1)",
+                serverBert / ortBert,
+                ThroughputGoal,
+                higherIsBetter: true,
+                $"The server ran BERT (1 instance, dynamic batching, max_batch_size {BenchmarkRepository.BertMaxBatch}) under 16 concurrent batch-1 requests; " +
+                $"its ModelStatistics gave {formedBatch:0.##} inferences per execution (inference_count / execution_count) over the first round. ORT in process then ran batch {baselineBatch} " +
+                "one request at a time (the server's single instance also runs one batch at a time), same session settings (ORT defaults). " +
+                $"Server and in-process runs alternate over {rounds} round(s); each side is the mean of its rounds."),
+            new(
+                "Trivial model p50 latency overhead, server - in-process ORT (c=1)",
+                $"{serverTrivial.P50Ms:0.###} ms",
+                $"{ortTrivial.P50Ms:0.###} ms",
+                serverTrivial.P50Ms - ortTrivial.P50Ms,
+                $"{serverTrivial.P50Ms - ortTrivial.P50Ms:0.###} ms",
+                $"<= {LatencyOverheadGoalMs} ms",
+                serverTrivial.P50Ms - ortTrivial.P50Ms <= LatencyOverheadGoalMs,
+                "Add-one model (FP32 [1,16]), one request at a time: over gRPC to the embedded server (no dynamic batching) vs. RunWithBinding in process; p50 of the stable windows."),
+            new(
+                "Allocations per request, server path (trivial model, c=1)",
+                $"{serverBytesPerRequest:0} B (server + gRPC client + LoadGen)",
+                $"{clientBytesPerRequest:0} B (LoadGen + in-process ORT)",
+                serverBytesPerRequest,
+                $"{serverBytesPerRequest:0} B/request",
+                "reported",
+                null,
+                "GC.GetTotalAllocatedBytes(precise) around a warm measured run divided by the requests sent in it. Server and gRPC client share this " +
+                "process, so the server figure includes the client's allocations; the in-process run shows the load generator's own share."),
+            Ratio(
+                "LoadGen headroom, trivial model rate / highest BERT rate",
+                $"{trivialRate:0} req/s (add via server, c=16)",
+                $"{highestBert:0} infer/s (highest BERT figure)",
+                trivialRate / highestBert,
+                HeadroomGoal,
+                higherIsBetter: true,
+                "The load generator drove the trivial model through the whole gRPC path at concurrency 16; that rate, divided by the highest rate it reported " +
+                "for BERT above, is how far it is from being the bottleneck there."),
+        };
+
+        return new BenchmarkReport(
+            started, clock.Elapsed, arguments.Quick, Environment.ProcessorCount, loadBefore, LoadAverage.Read(), figures, measurements);
+    }
+
+    private static Figure Ratio(string name, string subject, string baseline, double ratio, double goal, bool higherIsBetter, string method) =>
+        new(name, subject, baseline, ratio, $"{ratio:0.###}x", $"{(higherIsBetter ? ">=" : "<=")} {goal}",
+            higherIsBetter ? ratio >= goal : ratio <= goal, method);
+
+    /// <summary>Bytes allocated on the managed heap per request while <paramref name="run"/> measures.</summary>
+    private static async Task<double> MeasureAllocationsAsync(Func<IInferenceTarget, Task<LatencyStats>> run, IInferenceTarget target)
+    {
+        var counted = new CountingTarget(target);
+        var bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
+        await run(counted);
+        var bytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
+        return bytes / (double)Math.Max(1, counted.Count);
+    }
+
+    private static async Task<(ulong Inferences, ulong Executions)> ReadCountsAsync(
+        GRPCInferenceService.GRPCInferenceServiceClient client, string model, CancellationToken cancellationToken)
+    {
+        var response = await client.ModelStatisticsAsync(new ModelStatisticsRequest { Name = model }, cancellationToken: cancellationToken);
+        var stats = response.ModelStats.Single();
+        return (stats.InferenceCount, stats.ExecutionCount);
+    }
+}

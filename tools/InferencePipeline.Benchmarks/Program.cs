@@ -1,0 +1,26 @@
+using InferencePipeline.Benchmarks;
+
+// dotnet run -c Release --project tools/InferencePipeline.Benchmarks [-- --quick] [-- --output DIR]
+BenchmarkArguments arguments;
+try
+{
+    arguments = BenchmarkArguments.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine(BenchmarkArguments.Usage);
+    return 2;
+}
+
+if (arguments.Help)
+{
+    Console.WriteLine(BenchmarkArguments.Usage);
+    return 0;
+}
+
+var report = await BenchmarkSuite.RunAsync(arguments, Console.Out);
+ReportConsole.Write(Console.Out, report);
+var files = await ReportFiles.WriteAsync(arguments.OutputDirectory, report);
+Console.WriteLine($"Results written to {string.Join(", ", files)}");
+return 0;
