@@ -101,13 +101,14 @@ internal static class RestEndpoints
         var runner = context.RequestServices.GetRequiredService<InferenceRunner>();
         var maxRequestBytes = context.RequestServices.GetRequiredService<IOptions<InferenceServerOptions>>().Value.MaxRequestBytes;
         byte[]? rented = null;
+        var inputBuffers = new List<byte[]>(2);
         try
         {
             // JSON numbers take a few times the bytes of the tensor they encode; allow for that before MaxRequestBytes applies.
             var body = await RequestBodyBuffer.ReadAsync(context, Math.Min(int.MaxValue - 64, maxRequestBytes * 4 + 1024 * 1024))
                 .ConfigureAwait(false);
             rented = body.Array;
-            var request = RestInferRequestReader.Read(name, version, body.Memory, HeaderLength(context.Request), maxRequestBytes);
+            var request = RestInferRequestReader.Read(name, version, body.Memory, HeaderLength(context.Request), maxRequestBytes, inputBuffers);
             var response = await runner.InferAsync(request.Request).ConfigureAwait(false);
             await RestInferResponseWriter.WriteAsync(context.Response, response, request).ConfigureAwait(false);
         }
@@ -120,6 +121,10 @@ internal static class RestEndpoints
             if (rented is not null)
             {
                 ArrayPool<byte>.Shared.Return(rented);
+            }
+            foreach (var buffer in inputBuffers)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }

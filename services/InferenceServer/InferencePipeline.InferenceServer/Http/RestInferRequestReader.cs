@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
@@ -14,7 +15,10 @@ namespace InferencePipeline.InferenceServer.Http;
 /// </summary>
 internal static class RestInferRequestReader
 {
-    public static RestInferRequest Read(string model, string? version, ReadOnlyMemory<byte> body, int? headerLength, long maxRequestBytes)
+    /// <param name="rentedBuffers">Receives the pooled arrays that hold JSON-decoded inputs; the caller returns them to
+    /// <see cref="ArrayPool{T}.Shared"/> once the response is written (the request references them until then).</param>
+    public static RestInferRequest Read(string model, string? version, ReadOnlyMemory<byte> body, int? headerLength,
+        long maxRequestBytes, List<byte[]> rentedBuffers)
     {
         var json = body;
         var binary = ReadOnlyMemory<byte>.Empty;
@@ -61,7 +65,7 @@ internal static class RestInferRequestReader
             long totalBytes = 0;
             foreach (var input in inputs.EnumerateArray())
             {
-                var (tensor, raw) = ReadInput(input, binary, ref binaryOffset, maxRequestBytes - totalBytes);
+                var (tensor, raw) = ReadInput(input, binary, ref binaryOffset, maxRequestBytes - totalBytes, rentedBuffers);
                 totalBytes += raw.Length;
                 request.Inputs.Add(tensor);
                 request.RawInputContents.Add(raw);
@@ -91,7 +95,7 @@ internal static class RestInferRequestReader
     }
 
     private static (ModelInferRequest.Types.InferInputTensor Tensor, ByteString Raw) ReadInput(JsonElement input,
-        ReadOnlyMemory<byte> binary, ref int binaryOffset, long bytesLeft)
+        ReadOnlyMemory<byte> binary, ref int binaryOffset, long bytesLeft, List<byte[]> rentedBuffers)
     {
         var name = RequiredString(input, "name", "input");
         var datatype = RequiredString(input, "datatype", $"input '{name}'");
@@ -135,13 +139,16 @@ internal static class RestInferRequestReader
         }
         var type = TensorDataType.FromName(datatype) ?? throw InferenceException.Invalid(
             $"invalid datatype '{datatype}' for input '{name}'");
-        if (elements > bytesLeft / type.ElementSize)
+        if (elements > bytesLeft / type.ElementSize || elements * type.ElementSize > Array.MaxLength)
         {
             throw new InferenceException(StatusCode.ResourceExhausted,
                 $"input '{name}' with shape {ConfigTensor.Format(tensor.Shape)} {datatype} needs more bytes than the server's MaxRequestBytes allows");
         }
-        var bytes = new byte[elements * type.ElementSize];
-        var count = JsonTensorData.Write(data, type, bytes, name);
+        var byteCount = (int)(elements * type.ElementSize);
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(byteCount, 1));
+        rentedBuffers.Add(rented);
+        var bytes = rented.AsMemory(0, byteCount);
+        var count = JsonTensorData.Write(data, type, bytes.Span, name);
         if (count != elements)
         {
             throw InferenceException.Invalid(
