@@ -7,15 +7,18 @@ using Inference;
 namespace InferencePipeline.LoadGen;
 
 /// <summary>
-/// A KServe v2 gRPC server (Triton or our embedded server) as a load target. The request — tensors in
-/// <c>raw_input_contents</c> — is built once and the same message is sent for every request, so the
-/// per-request cost is gRPC's own (serialization into the HTTP/2 frame, the call object).
+/// A KServe v2 gRPC server (Triton or our embedded server) as a load target. The requests — tensors in
+/// <c>raw_input_contents</c> — are built once: synthetic data makes one request sent every time, real input
+/// data (perf_analyzer's JSON) one request per step, sent in turn. The per-request cost is gRPC's own
+/// (serialization into the HTTP/2 frame, the call object).
 /// </summary>
-public sealed class GrpcInferenceTarget : IInferenceTarget, IDisposable
+public sealed class GrpcInferenceTarget : IInferenceTarget, IServerStatisticsSource, IDisposable
 {
     private readonly GrpcChannel? _ownedChannel;
     private readonly GRPCInferenceService.GRPCInferenceServiceClient _client;
     private readonly ModelInferRequest _request;
+    private readonly ModelInferRequest[] _requests;
+    private long _next = -1;
 
     /// <summary>Wraps an existing client and a prebuilt request (the caller owns the channel).</summary>
     public GrpcInferenceTarget(GRPCInferenceService.GRPCInferenceServiceClient client, ModelInferRequest request, int batchSize = 1)
@@ -23,21 +26,80 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IDisposable
     {
     }
 
+    /// <summary>Wraps an existing client and prebuilt requests, sent in turn (the caller owns the channel).</summary>
+    public GrpcInferenceTarget(GRPCInferenceService.GRPCInferenceServiceClient client, IReadOnlyList<ModelInferRequest> requests, int batchSize = 1)
+        : this(client, requests, batchSize, null)
+    {
+    }
+
     private GrpcInferenceTarget(GRPCInferenceService.GRPCInferenceServiceClient client, ModelInferRequest request, int batchSize, GrpcChannel? ownedChannel)
+        : this(client, [request ?? throw new ArgumentNullException(nameof(request))], batchSize, ownedChannel)
+    {
+    }
+
+    private GrpcInferenceTarget(GRPCInferenceService.GRPCInferenceServiceClient client, IReadOnlyList<ModelInferRequest> requests, int batchSize, GrpcChannel? ownedChannel)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(requests);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (requests.Count == 0)
+        {
+            throw new ArgumentException("At least one request is needed.", nameof(requests));
+        }
+
         _client = client;
-        _request = request;
+        _requests = [.. requests];
+        _request = _requests[0];
         BatchSize = batchSize;
         _ownedChannel = ownedChannel;
     }
 
     public int BatchSize { get; }
 
-    /// <summary>The request sent every time (read-only use: it is shared by all workers).</summary>
+    /// <summary>The first request (the one sent every time with synthetic data; read-only use: it is shared by all workers).</summary>
     public ModelInferRequest Request => _request;
+
+    /// <summary>Every prebuilt request, in the order they are sent (one per input-data step).</summary>
+    public IReadOnlyList<ModelInferRequest> Requests => _requests;
+
+    /// <summary>Connects like <see cref="CreateAsync(Uri, string, int, InputDataMode, IReadOnlyDictionary{string, long[]}?, string, int, CancellationToken)"/>
+    /// but sends real input data (perf_analyzer --input-data file.json): one request per step, built now and sent in
+    /// turn. With a batch size b, request i holds steps i, i+1, ..., i+b−1 (wrapping around), as each step is one sample.</summary>
+    /// <param name="shapes">Sizes for dynamic dimensions of inputs whose steps give no "shape" (perf_analyzer --shape).</param>
+    public static async Task<GrpcInferenceTarget> CreateAsync(
+        Uri address,
+        string modelName,
+        PerfAnalyzerInputData inputData,
+        int batchSize = 1,
+        IReadOnlyDictionary<string, long[]>? shapes = null,
+        string modelVersion = "",
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
+        ArgumentNullException.ThrowIfNull(inputData);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+
+        var channel = CreateChannel(address);
+        try
+        {
+            var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+            var metadata = await ReadMetadataAsync(client, address, modelName, modelVersion, cancellationToken).ConfigureAwait(false);
+            var maxBatchSize = await ReadMaxBatchSizeAsync(client, modelName, modelVersion, metadata, cancellationToken).ConfigureAwait(false);
+            if (maxBatchSize > 0 && batchSize > maxBatchSize)
+            {
+                throw new ArgumentException($"Batch size {batchSize} exceeds model '{modelName}''s max_batch_size {maxBatchSize}.", nameof(batchSize));
+            }
+
+            var requests = InputDataRequestBuilder.Build(modelName, modelVersion, metadata.Inputs, maxBatchSize > 0, batchSize, inputData, shapes);
+            return new GrpcInferenceTarget(client, requests, maxBatchSize > 0 ? batchSize : 1, channel);
+        }
+        catch
+        {
+            channel.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>
     /// Connects to <paramref name="address"/>, reads the model's metadata (inputs) and config (max_batch_size)
@@ -62,16 +124,7 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IDisposable
         try
         {
             var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
-            ModelMetadataResponse metadata;
-            try
-            {
-                metadata = await client.ModelMetadataAsync(
-                    new ModelMetadataRequest { Name = modelName, Version = modelVersion }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (RpcException ex)
-            {
-                throw new LoadGenException($"Cannot read metadata of model '{modelName}' from {address}: {ex.Status.StatusCode} {ex.Status.Detail}", innerException: ex);
-            }
+            var metadata = await ReadMetadataAsync(client, address, modelName, modelVersion, cancellationToken).ConfigureAwait(false);
 
             var maxBatchSize = await ReadMaxBatchSizeAsync(client, modelName, modelVersion, metadata, cancellationToken).ConfigureAwait(false);
             if (maxBatchSize > 0 && batchSize > maxBatchSize)
@@ -141,7 +194,7 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IDisposable
         ModelInferResponse response;
         try
         {
-            response = await _client.ModelInferAsync(_request, cancellationToken: cancellationToken).ConfigureAwait(false);
+            response = await _client.ModelInferAsync(NextRequest(), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
         {
@@ -154,7 +207,52 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IDisposable
         }
     }
 
+    /// <summary>The model's cumulative ModelStatistics, summed over versions; null when the server has none for it.</summary>
+    public async Task<ModelStatistics?> ReadModelStatisticsAsync(CancellationToken cancellationToken)
+    {
+        ModelStatisticsResponse response;
+        try
+        {
+            response = await _client.ModelStatisticsAsync(
+                new ModelStatisticsRequest { Name = _request.ModelName, Version = _request.ModelVersion }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unimplemented or StatusCode.NotFound)
+        {
+            return null;
+        }
+
+        var versions = response.ModelStats.Where(m => m.Name == _request.ModelName).ToList();
+        return versions.Count == 0 ? null : ServerSideStats.Sum(versions);
+    }
+
     public void Dispose() => _ownedChannel?.Dispose();
+
+    private ModelInferRequest NextRequest()
+    {
+        var requests = _requests;
+        if (requests.Length == 1)
+        {
+            return requests[0];
+        }
+
+        // Shared by all workers: an atomic counter keeps the steps in turn without a lock.
+        var n = (ulong)Interlocked.Increment(ref _next);
+        return requests[(int)(n % (ulong)requests.Length)];
+    }
+
+    private static async Task<ModelMetadataResponse> ReadMetadataAsync(
+        GRPCInferenceService.GRPCInferenceServiceClient client, Uri address, string modelName, string modelVersion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.ModelMetadataAsync(
+                new ModelMetadataRequest { Name = modelName, Version = modelVersion }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException ex)
+        {
+            throw new LoadGenException($"Cannot read metadata of model '{modelName}' from {address}: {ex.Status.StatusCode} {ex.Status.Detail}", innerException: ex);
+        }
+    }
 
     private static async Task<int> ReadMaxBatchSizeAsync(
         GRPCInferenceService.GRPCInferenceServiceClient client,

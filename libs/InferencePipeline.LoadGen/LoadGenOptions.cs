@@ -31,6 +31,16 @@ public sealed record LoadGenOptions
     /// targets; 100k samples put p99 within about 0.1 percentile point.</summary>
     public int LatencySamplesPerWindow { get; init; } = 100_000;
 
+    /// <summary>Request-rate mode: requests in flight at most (perf_analyzer bounds them by its --max-threads).
+    /// A request due while all are busy waits for one to finish and is counted as delayed.</summary>
+    public int MaxOutstandingRequests { get; init; } = 64;
+
+    /// <summary>Request-rate mode: how late after its scheduled time a request may leave before it counts as delayed.</summary>
+    public double DelayToleranceMs { get; init; } = 1.0;
+
+    /// <summary>Seed of the request-rate schedule's random gaps (Poisson), so runs are repeatable.</summary>
+    public int Seed { get; init; } = 42;
+
     public StabilityRule ToStabilityRule() => new()
     {
         StabilityPercentage = StabilityPercentage,
@@ -49,6 +59,11 @@ public sealed record LoadGenOptions
         ArgumentOutOfRangeException.ThrowIfNegative(WarmupMs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StallTimeoutMs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(LatencySamplesPerWindow);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxOutstandingRequests);
+        if (!double.IsFinite(DelayToleranceMs) || DelayToleranceMs < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DelayToleranceMs), DelayToleranceMs, "The delay tolerance is a non-negative number of milliseconds.");
+        }
         if (MaxErrorRate is < 0 or > 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxErrorRate), MaxErrorRate, "An error rate lies in [0, 1].");

@@ -9,9 +9,11 @@ namespace InferencePipeline.LoadGen;
 /// microseconds (truncated, as perf_analyzer divides nanoseconds by 1000).
 /// </summary>
 /// <remarks>
-/// We measure client-side latency only, so the columns that split it are filled as perf_analyzer's own
-/// formulas give with no server breakdown: send, receive, queue and compute are 0, and the whole average
-/// latency lands in "Network+Server Send/Recv" and "response wait".
+/// Client send and receive are not split out of the client latency (0). With server statistics the
+/// "Server Queue" and "Server Compute Input/Infer/Output" columns carry the server's per-request averages and
+/// "Network+Server Send/Recv" is what remains of the average latency, as perf_analyzer computes it; without
+/// them the server columns are 0 and the whole average latency lands in "Network+Server Send/Recv".
+/// "response wait" is the whole average latency either way.
 /// </remarks>
 public static class PerfAnalyzerCsv
 {
@@ -22,34 +24,48 @@ public static class PerfAnalyzerCsv
 
     public static void Write(TextWriter writer, IEnumerable<(int Concurrency, LatencyStats Stats)> results)
     {
+        ArgumentNullException.ThrowIfNull(results);
+        Write(writer, results.Select(r => (r.Concurrency, r.Stats, (ServerSideStats?)null)));
+    }
+
+    /// <summary>As the other overload, filling the server columns for rows whose <c>Server</c> is known.</summary>
+    public static void Write(TextWriter writer, IEnumerable<(int Concurrency, LatencyStats Stats, ServerSideStats? Server)> results)
+    {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(results);
         writer.Write(Header);
         writer.Write('\n');
-        foreach (var (concurrency, stats) in results.OrderBy(r => r.Stats.ThroughputPerSec))
+        foreach (var (concurrency, stats, server) in results.OrderBy(r => r.Stats.ThroughputPerSec))
         {
             var avgUs = Us(stats.AvgMs);
+            var queueUs = Us(server?.QueueMs ?? 0);
+            var inputUs = Us(server?.ComputeInputMs ?? 0);
+            var inferUs = Us(server?.ComputeInferMs ?? 0);
+            var outputUs = Us(server?.ComputeOutputMs ?? 0);
+            var networkUs = Math.Max(0, avgUs - queueUs - inputUs - inferUs - outputUs);
             writer.Write(string.Join(',',
                 concurrency.ToString(CultureInfo.InvariantCulture),
                 stats.ThroughputPerSec.ToString("0.###", CultureInfo.InvariantCulture),
                 "0",
-                avgUs,
+                Text(networkUs),
+                Text(queueUs),
+                Text(inputUs),
+                Text(inferUs),
+                Text(outputUs),
                 "0",
+                Text(Us(stats.P50Ms)),
+                Text(Us(stats.P90Ms)),
+                Text(Us(stats.P95Ms)),
+                Text(Us(stats.P99Ms)),
+                Text(avgUs),
                 "0",
-                "0",
-                "0",
-                "0",
-                Us(stats.P50Ms),
-                Us(stats.P90Ms),
-                Us(stats.P95Ms),
-                Us(stats.P99Ms),
-                avgUs,
-                "0",
-                avgUs));
+                Text(avgUs)));
             writer.Write('\n');
         }
     }
 
     // The epsilon keeps 1.005 ms from printing as 1004 us after binary rounding.
-    private static string Us(double ms) => ((long)Math.Floor(ms * 1000.0 + 1e-6)).ToString(CultureInfo.InvariantCulture);
+    private static long Us(double ms) => (long)Math.Floor(ms * 1000.0 + 1e-6);
+
+    private static string Text(long us) => us.ToString(CultureInfo.InvariantCulture);
 }

@@ -28,4 +28,23 @@ public sealed class PerfAnalyzerCsvTests
         Assert.Equal("4,2000.5,0,2000,0,0,0,0,0,1900,2500,2750,3123,2000,0,2000", lines[2]);
         Assert.All(lines, l => Assert.Equal(16, l.Split(',').Length));
     }
+
+    [Fact]
+    public void Fills_the_server_columns_and_leaves_the_rest_of_the_latency_to_network()
+    {
+        var results = new List<(int, LatencyStats, ServerSideStats?)>
+        {
+            (2, new LatencyStats(500, 2.0, 1.9, 2.5, 2.75, 3.0, 1500, true), new ServerSideStats(1500, 900, 1.5, 0.25, 0.1, 1.0, 0.05)),
+            (1, new LatencyStats(400, 1.0, 1.0, 1.2, 1.3, 1.4, 1200, true), null),
+        };
+
+        var writer = new StringWriter();
+        PerfAnalyzerCsv.Write(writer, results);
+        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(PerfAnalyzerCsv.Header, lines[0]);
+        Assert.Equal("1,400,0,1000,0,0,0,0,0,1000,1200,1300,1400,1000,0,1000", lines[1]);
+        // 2000 us avg = 600 network + 250 queue + 100 input + 1000 infer + 50 output.
+        Assert.Equal("2,500,0,600,250,100,1000,50,0,1900,2500,2750,3000,2000,0,2000", lines[2]);
+    }
 }
