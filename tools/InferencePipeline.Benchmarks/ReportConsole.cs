@@ -34,7 +34,7 @@ public static class ReportConsole
         foreach (var m in report.Measurements)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {m.Name,-38} c={m.Concurrency,-3} batch={m.BatchSize,-3} {m.Stats.ThroughputPerSec,9:0.0} infer/s  p50 {m.Stats.P50Ms,7:0.###} ms  p99 {m.Stats.P99Ms,7:0.###} ms  {(m.Stats.Stable ? "stable" : "not stable")}"));
+                $"  {m.Name,-46} c={m.Concurrency,-3} batch={m.BatchSize,-3} {m.Stats.ThroughputPerSec,9:0.0} infer/s  p50 {m.Stats.P50Ms,7:0.###} ms  p99 {m.Stats.P99Ms,7:0.###} ms  {(m.Stats.Stable ? "stable" : "not stable")}"));
         }
     }
 
