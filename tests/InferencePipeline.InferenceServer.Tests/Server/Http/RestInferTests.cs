@@ -190,6 +190,20 @@ public sealed class RestInferTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Oversize_requests_are_refused_before_their_tensors_are_allocated()
+    {
+        using var http = RestClient.For(fixture.Server);
+        var huge = await RestClient.PostJsonAsync(http, "/v2/models/add/infer", RestClient.AddJson([1f], 1, shape: [5000, 16]));
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Contains("needs more bytes than the server's MaxRequestBytes", await RestClient.ErrorAsync(huge));
+
+        var header = new JsonObject { ["inputs"] = new JsonArray() };
+        var body = await RestClient.PostBinaryAsync(http, "/v2/models/add/infer", header, new byte[ServerFixture.MaxRequestBytes * 4 + 2 * 1024 * 1024]);
+        Assert.Equal(HttpStatusCode.BadRequest, body.StatusCode);
+        Assert.Contains("exceeds the server's limit", await RestClient.ErrorAsync(body));
+    }
+
+    [Fact]
     public async Task Unknown_model_or_version_is_a_404()
     {
         using var http = RestClient.For(fixture.Server);
