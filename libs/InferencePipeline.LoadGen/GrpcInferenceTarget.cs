@@ -80,25 +80,8 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IServerStatisticsSou
         ArgumentNullException.ThrowIfNull(inputData);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
 
-        var channel = CreateChannel(address);
-        try
-        {
-            var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
-            var metadata = await ReadMetadataAsync(client, address, modelName, modelVersion, cancellationToken).ConfigureAwait(false);
-            var maxBatchSize = await ReadMaxBatchSizeAsync(client, modelName, modelVersion, metadata, cancellationToken).ConfigureAwait(false);
-            if (maxBatchSize > 0 && batchSize > maxBatchSize)
-            {
-                throw new ArgumentException($"Batch size {batchSize} exceeds model '{modelName}''s max_batch_size {maxBatchSize}.", nameof(batchSize));
-            }
-
-            var requests = InputDataRequestBuilder.Build(modelName, modelVersion, metadata.Inputs, maxBatchSize > 0, batchSize, inputData, shapes);
-            return new GrpcInferenceTarget(client, requests, maxBatchSize > 0 ? batchSize : 1, channel);
-        }
-        catch
-        {
-            channel.Dispose();
-            throw;
-        }
+        return await ConnectAsync(address, modelName, modelVersion, batchSize, (inputs, batched) =>
+            InputDataRequestBuilder.Build(modelName, modelVersion, inputs, batched, batchSize, inputData, shapes), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -120,20 +103,36 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IServerStatisticsSou
         ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
 
+        return await ConnectAsync(address, modelName, modelVersion, batchSize, (inputs, batched) =>
+            [BuildRequest(modelName, modelVersion, inputs, batched, batchSize, mode, shapes, new Random(seed))], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What both factories share: connect, read the model's inputs and max_batch_size, check the batch size, build
+    /// the requests once (<paramref name="buildRequests"/> gets the inputs and whether the model batches), and own
+    /// the channel — disposed here if anything fails before the target exists.
+    /// </summary>
+    private static async Task<GrpcInferenceTarget> ConnectAsync(
+        Uri address,
+        string modelName,
+        string modelVersion,
+        int batchSize,
+        Func<IReadOnlyList<ModelMetadataResponse.Types.TensorMetadata>, bool, IReadOnlyList<ModelInferRequest>> buildRequests,
+        CancellationToken cancellationToken)
+    {
         var channel = CreateChannel(address);
         try
         {
             var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
             var metadata = await ReadMetadataAsync(client, address, modelName, modelVersion, cancellationToken).ConfigureAwait(false);
-
             var maxBatchSize = await ReadMaxBatchSizeAsync(client, modelName, modelVersion, metadata, cancellationToken).ConfigureAwait(false);
             if (maxBatchSize > 0 && batchSize > maxBatchSize)
             {
                 throw new ArgumentException($"Batch size {batchSize} exceeds model '{modelName}''s max_batch_size {maxBatchSize}.", nameof(batchSize));
             }
 
-            var request = BuildRequest(modelName, modelVersion, metadata.Inputs, maxBatchSize > 0, batchSize, mode, shapes, new Random(seed));
-            return new GrpcInferenceTarget(client, request, maxBatchSize > 0 ? batchSize : 1, channel);
+            var requests = buildRequests(metadata.Inputs, maxBatchSize > 0);
+            return new GrpcInferenceTarget(client, requests, maxBatchSize > 0 ? batchSize : 1, channel);
         }
         catch
         {
