@@ -31,13 +31,15 @@ public sealed class ServerLockTests(RedisServer redis) : IClassFixture<RedisServ
     public async Task Redis_lock_is_renewed_while_held_past_its_lease()
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-        var lease = TimeSpan.FromMilliseconds(300);
+        // A lease long enough that a busy CI machine (parallel test assemblies on 2 cores) still renews in time,
+        // held for twice its length: without renewal it would have expired.
+        var lease = TimeSpan.FromSeconds(2);
         var serverLock = new RedisServerLock(connection, lease, NullLogger<RedisServerLock>.Instance);
         var server = new Uri($"http://profiling-target-{Guid.NewGuid():N}:8001");
 
         await using (var held = await serverLock.AcquireAsync(server, "first", Short, CancellationToken.None))
         {
-            await Task.Delay(lease * 4);
+            await Task.Delay(lease * 2);
             Assert.False(held.Lost.IsCancellationRequested);
             await Assert.ThrowsAsync<TimeoutException>(() => serverLock.AcquireAsync(server, "second", Short, CancellationToken.None));
         }
