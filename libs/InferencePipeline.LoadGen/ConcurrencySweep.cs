@@ -15,6 +15,18 @@ public static class ConcurrencySweep
         LoadGenOptions options,
         double? latencyBudgetP99Ms = null,
         IProgress<WindowResult>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        (await RunDetailedAsync(target, concurrencies, options, latencyBudgetP99Ms, progress, cancellationToken).ConfigureAwait(false))
+            .Select(r => (r.Concurrency, r.Stats))
+            .ToList();
+
+    /// <summary>The same sweep, keeping each level's windows, errors and server-side times (for perf_analyzer's CSV).</summary>
+    public static async Task<IReadOnlyList<MeasurementResult>> RunDetailedAsync(
+        IInferenceTarget target,
+        IReadOnlyList<int> concurrencies,
+        LoadGenOptions options,
+        double? latencyBudgetP99Ms = null,
+        IProgress<WindowResult>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -30,12 +42,12 @@ public static class ConcurrencySweep
         }
 
         var generator = new ConcurrencyLoadGenerator();
-        var results = new List<(int, LatencyStats)>(concurrencies.Count);
+        var results = new List<MeasurementResult>(concurrencies.Count);
         foreach (var concurrency in concurrencies)
         {
-            var stats = await generator.MeasureAsync(target, concurrency, options, progress, cancellationToken).ConfigureAwait(false);
-            results.Add((concurrency, stats));
-            if (stats.P99Ms > latencyBudgetP99Ms)
+            var result = await generator.MeasureDetailedAsync(target, concurrency, options, progress, cancellationToken).ConfigureAwait(false);
+            results.Add(result);
+            if (result.Stats.P99Ms > latencyBudgetP99Ms)
             {
                 break;
             }

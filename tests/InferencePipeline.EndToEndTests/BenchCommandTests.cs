@@ -50,6 +50,9 @@ public sealed class BenchCommandTests : IAsyncLifetime
         var rows = lines.Skip(1).Select(line => line.Split(',')).ToList();
         Assert.Equal([1, 2], rows.Select(r => int.Parse(r[0])).Order());
         Assert.All(rows, r => Assert.True(double.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture) > 0, $"no throughput in row {string.Join(',', r)}"));
+        // The server's own compute time comes from ModelStatistics, as perf_analyzer reports it.
+        var computeInfer = Array.IndexOf(lines[0].Split(','), "Server Compute Infer");
+        Assert.All(rows, r => Assert.True(long.Parse(r[computeInfer], System.Globalization.CultureInfo.InvariantCulture) > 0, $"no server compute time in row {string.Join(',', r)}"));
     }
 
     [Fact]

@@ -137,7 +137,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             return 2;
         }
 
-        IReadOnlyList<(int Concurrency, LatencyStats Stats)> results;
+        IReadOnlyList<MeasurementResult> results;
         using (target)
         {
             AnsiConsole.MarkupLine($"Measuring [bold]{Markup.Escape(model)}[/] at {Markup.Escape(url.ToString())}, batch size {target.BatchSize}, windows of {settings.WindowMs} ms.");
@@ -145,7 +145,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 $"[grey]  concurrency {w.Concurrency}, window {w.Trial + 1}: {w.Stats.ThroughputPerSec:0.#} infer/s, avg {w.Stats.AvgMs:0.###} ms{(w.Stats.Stable ? ", stable" : "")}[/]"));
             try
             {
-                results = await ConcurrencySweep.RunAsync(
+                results = await ConcurrencySweep.RunDetailedAsync(
                     target, IntList.Parse(settings.Concurrency), options, settings.LatencyBudgetMs, progress, cancellationToken);
             }
             catch (LoadGenException ex)
@@ -166,7 +166,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
 
             await using (var writer = new StreamWriter(csv))
             {
-                PerfAnalyzerCsv.Write(writer, results);
+                PerfAnalyzerCsv.Write(writer, results.Select(r => (r.Concurrency, r.Stats, r.ServerStats)));
             }
 
             AnsiConsole.MarkupLine($"Wrote {Markup.Escape(csv)} (perf_analyzer CSV).");
@@ -175,10 +175,10 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         return 0;
     }
 
-    private static Table BuildTable(IReadOnlyList<(int Concurrency, LatencyStats Stats)> results)
+    private static Table BuildTable(IReadOnlyList<MeasurementResult> results)
     {
         var table = new Table().AddColumns("Concurrency", "Infer/s", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "Stable");
-        foreach (var (concurrency, s) in results)
+        foreach (var (concurrency, s) in results.Select(r => (r.Concurrency, r.Stats)))
         {
             table.AddRow(
                 concurrency.ToString(CultureInfo.InvariantCulture),
