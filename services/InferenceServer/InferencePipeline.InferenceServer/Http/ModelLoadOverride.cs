@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Google.Protobuf;
 using Inference;
+using InferencePipeline.InferenceServer.Repository;
 
 namespace InferencePipeline.InferenceServer.Http;
 
@@ -10,8 +10,6 @@ namespace InferencePipeline.InferenceServer.Http;
 /// </summary>
 internal static class ModelLoadOverride
 {
-    private static readonly JsonParser ConfigParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
-
     public static ModelConfig? FromLoadBody(string modelName, JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object
@@ -22,15 +20,9 @@ internal static class ModelLoadOverride
         }
         if (config.ValueKind != JsonValueKind.String)
         {
-            throw InferenceException.Invalid($"the 'config' parameter for model '{modelName}' must be a string holding ModelConfig JSON");
+            throw ModelControl.NotAString(modelName);
         }
-        try
-        {
-            return ConfigParser.Parse<ModelConfig>(config.GetString()!);
-        }
-        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)
-        {
-            throw InferenceException.Invalid($"the 'config' parameter for model '{modelName}' is not valid ModelConfig JSON: {e.Message}");
-        }
+
+        return ModelControl.ParseOverride(modelName, config.GetString()!);
     }
 }

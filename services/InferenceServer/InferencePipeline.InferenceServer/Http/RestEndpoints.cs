@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using Inference;
 using InferencePipeline.InferenceServer.Execution;
@@ -22,11 +21,6 @@ namespace InferencePipeline.InferenceServer.Http;
 /// </summary>
 internal static class RestEndpoints
 {
-    private const string ServerName = "inference-pipeline-embedded";
-
-    private static readonly string ServerVersion =
-        typeof(RestEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
-
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/metrics", Metrics);
@@ -64,8 +58,8 @@ internal static class RestEndpoints
     private static IResult ServerMetadata() => Json(writer =>
     {
         writer.WriteStartObject();
-        writer.WriteString("name", ServerName);
-        writer.WriteString("version", ServerVersion);
+        writer.WriteString("name", ServerIdentity.Name);
+        writer.WriteString("version", ServerIdentity.Version);
         writer.WriteStartArray("extensions");
         foreach (var extension in (string[])["binary_tensor_data", "model_repository", "model_repository(unload_dependents)",
                      "schedule_policy", "model_configuration", "statistics"])
@@ -220,7 +214,7 @@ internal static class RestEndpoints
     {
         try
         {
-            RequireExplicitMode(options.Value);
+            ModelControl.RequireExplicitMode(options.Value);
             using var body = await ReadOptionalJsonAsync(context).ConfigureAwait(false);
             var overrideConfig = body is null ? null : ModelLoadOverride.FromLoadBody(name, body.RootElement);
             await registry.LoadAsync(name, overrideConfig, context.RequestAborted).ConfigureAwait(false);
@@ -237,22 +231,13 @@ internal static class RestEndpoints
     {
         try
         {
-            RequireExplicitMode(options.Value);
+            ModelControl.RequireExplicitMode(options.Value);
             await registry.UnloadAsync(name, context.RequestAborted).ConfigureAwait(false);
             return Results.Ok();
         }
         catch (InferenceException e)
         {
             return RestErrors.From(e);
-        }
-    }
-
-    private static void RequireExplicitMode(InferenceServerOptions options)
-    {
-        if (options.ControlMode != ModelControlMode.Explicit)
-        {
-            throw new InferenceException(Grpc.Core.StatusCode.Unavailable,
-                "explicit model load / unload is not allowed if model control mode is not 'explicit'");
         }
     }
 

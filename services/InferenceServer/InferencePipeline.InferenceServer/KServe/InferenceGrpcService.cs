@@ -1,4 +1,3 @@
-using System.Reflection;
 using Google.Protobuf;
 using Grpc.Core;
 using Inference;
@@ -15,14 +14,6 @@ namespace InferencePipeline.InferenceServer.KServe;
 internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunner runner, IOptions<InferenceServerOptions> options)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
-    private const string ServerName = "inference-pipeline-embedded";
-    private const string OverrideConfigParameter = "config";
-
-    private static readonly string ServerVersion =
-        typeof(InferenceGrpcService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
-
-    private static readonly JsonParser ConfigParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
-
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });
 
@@ -35,8 +26,8 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunn
     public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerMetadataResponse
         {
-            Name = ServerName,
-            Version = ServerVersion,
+            Name = ServerIdentity.Name,
+            Version = ServerIdentity.Version,
             Extensions = { "model_repository", "model_repository(unload_dependents)", "schedule_policy", "model_configuration", "statistics" },
         });
 
@@ -90,9 +81,9 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunn
     {
         try
         {
-            RequireExplicitMode();
+            ModelControl.RequireExplicitMode(options.Value);
             ModelConfig? overrideConfig = null;
-            if (request.Parameters.TryGetValue(OverrideConfigParameter, out var parameter))
+            if (request.Parameters.TryGetValue(ModelControl.OverrideConfigParameter, out var parameter))
             {
                 overrideConfig = ParseOverride(request.ModelName, parameter);
             }
@@ -109,22 +100,13 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunn
     {
         try
         {
-            RequireExplicitMode();
+            ModelControl.RequireExplicitMode(options.Value);
             await registry.UnloadAsync(request.ModelName, context.CancellationToken).ConfigureAwait(false);
             return new RepositoryModelUnloadResponse();
         }
         catch (InferenceException e)
         {
             throw new RpcException(new Status(e.Code, e.Message));
-        }
-    }
-
-    private void RequireExplicitMode()
-    {
-        if (options.Value.ControlMode != ModelControlMode.Explicit)
-        {
-            throw new InferenceException(StatusCode.Unavailable,
-                "explicit model load / unload is not allowed if model control mode is not 'explicit'");
         }
     }
 
@@ -135,16 +117,9 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunn
         {
             ModelRepositoryParameter.ParameterChoiceOneofCase.StringParam => parameter.StringParam,
             ModelRepositoryParameter.ParameterChoiceOneofCase.BytesParam => parameter.BytesParam.ToStringUtf8(),
-            _ => throw InferenceException.Invalid($"the 'config' parameter for model '{modelName}' must be a string holding ModelConfig JSON"),
+            _ => throw ModelControl.NotAString(modelName),
         };
-        try
-        {
-            return ConfigParser.Parse<ModelConfig>(json);
-        }
-        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)
-        {
-            throw InferenceException.Invalid($"the 'config' parameter for model '{modelName}' is not valid ModelConfig JSON: {e.Message}");
-        }
+        return ModelControl.ParseOverride(modelName, json);
     }
 
     private static Task<T> Guard<T>(Func<T> action)
