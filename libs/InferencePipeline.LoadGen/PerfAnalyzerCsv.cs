@@ -17,8 +17,13 @@ namespace InferencePipeline.LoadGen;
 /// </remarks>
 public static class PerfAnalyzerCsv
 {
-    public const string Header =
-        "Concurrency,Inferences/Second,Client Send,Network+Server Send/Recv,Server Queue," +
+    public const string Header = "Concurrency," + Columns;
+
+    /// <summary>The header of a request-rate run: perf_analyzer names the first column after the load mode.</summary>
+    public const string RequestRateHeader = "Request Rate," + Columns;
+
+    private const string Columns =
+        "Inferences/Second,Client Send,Network+Server Send/Recv,Server Queue," +
         "Server Compute Input,Server Compute Infer,Server Compute Output,Client Recv," +
         "p50 latency,p90 latency,p95 latency,p99 latency,Avg latency,request/response,response wait";
 
@@ -31,11 +36,35 @@ public static class PerfAnalyzerCsv
     /// <summary>As the other overload, filling the server columns for rows whose <c>Server</c> is known.</summary>
     public static void Write(TextWriter writer, IEnumerable<(int Concurrency, LatencyStats Stats, ServerSideStats? Server)> results)
     {
-        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(results);
-        writer.Write(Header);
+        WriteRows(writer, Header, results.Select(r => (r.Concurrency.ToString(CultureInfo.InvariantCulture), r.Stats, r.Server)));
+    }
+
+    /// <summary>
+    /// Writes measurements of one mode: concurrency rows under <see cref="Header"/>, or, when every result carries a
+    /// <see cref="MeasurementResult.RequestRate"/>, request-rate rows under <see cref="RequestRateHeader"/>.
+    /// </summary>
+    public static void Write(TextWriter writer, IReadOnlyList<MeasurementResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        bool rateMode = results.Count > 0 && results.All(r => r.RequestRate is not null);
+        if (!rateMode && results.Any(r => r.RequestRate is not null))
+        {
+            throw new ArgumentException("One CSV holds one load mode: concurrency and request-rate results are mixed.", nameof(results));
+        }
+
+        WriteRows(writer, rateMode ? RequestRateHeader : Header, results.Select(r => (
+            rateMode ? r.RequestRate!.Value.ToString("0.###", CultureInfo.InvariantCulture) : r.Concurrency.ToString(CultureInfo.InvariantCulture),
+            r.Stats,
+            r.ServerStats)));
+    }
+
+    private static void WriteRows(TextWriter writer, string header, IEnumerable<(string Load, LatencyStats Stats, ServerSideStats? Server)> results)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(header);
         writer.Write('\n');
-        foreach (var (concurrency, stats, server) in results.OrderBy(r => r.Stats.ThroughputPerSec))
+        foreach (var (load, stats, server) in results.OrderBy(r => r.Stats.ThroughputPerSec))
         {
             var avgUs = Us(stats.AvgMs);
             var queueUs = Us(server?.QueueMs ?? 0);
@@ -44,7 +73,7 @@ public static class PerfAnalyzerCsv
             var outputUs = Us(server?.ComputeOutputMs ?? 0);
             var networkUs = Math.Max(0, avgUs - queueUs - inputUs - inferUs - outputUs);
             writer.Write(string.Join(',',
-                concurrency.ToString(CultureInfo.InvariantCulture),
+                load,
                 stats.ThroughputPerSec.ToString("0.###", CultureInfo.InvariantCulture),
                 "0",
                 Text(networkUs),

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
+using Inference;
 using InferencePipeline.Cli;
 using InferencePipeline.InferenceServer;
 using InferencePipeline.LoadGen;
+using InferencePipeline.Onnx;
 using InferencePipeline.Testing.Models;
 
 namespace InferencePipeline.EndToEndTests;
@@ -53,6 +55,77 @@ public sealed class BenchCommandTests : IAsyncLifetime
         // The server's own compute time comes from ModelStatistics, as perf_analyzer reports it.
         var computeInfer = Array.IndexOf(lines[0].Split(','), "Server Compute Infer");
         Assert.All(rows, r => Assert.True(long.Parse(r[computeInfer], System.Globalization.CultureInfo.InvariantCulture) > 0, $"no server compute time in row {string.Join(',', r)}"));
+    }
+
+    [Fact]
+    public async Task Request_rate_sweep_writes_request_rate_rows_close_to_the_rates_asked_for()
+    {
+        var csv = Path.Combine(_output, "add-rate.csv");
+
+        var exitCode = await InferpipeApp.Create().RunAsync(
+            ["bench", "--url", _server.GrpcAddress.ToString(), "--model", "add", "--request-rate", "50,100",
+             "--request-distribution", "constant", "--window-ms", "500", "--max-trials", "3", "--csv", csv]);
+
+        Assert.Equal(0, exitCode);
+        var lines = File.ReadAllLines(csv);
+        Assert.Equal(PerfAnalyzerCsv.RequestRateHeader, lines[0]);
+        var rows = lines.Skip(1).Select(line => line.Split(',')).ToList();
+        Assert.Equal([50.0, 100.0], rows.Select(r => double.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture)).Order());
+        // An open loop sends at the rate asked for, whatever the server's speed: the trivial model keeps up easily.
+        // (Evenly spaced arrivals: a Poisson window of 25 requests would wander ±20% by chance.)
+        Assert.All(rows, r =>
+        {
+            var rate = double.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture);
+            var throughput = double.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(throughput, rate * 0.7, rate * 1.3);
+        });
+    }
+
+    [Fact]
+    public async Task Input_data_file_in_perf_analyzer_format_is_sent()
+    {
+        var data = Path.Combine(_output, "data.json");
+        var values = string.Join(", ", Enumerable.Range(0, DemoModels.TrivialWidth).Select(i => i * 0.25f));
+        await File.WriteAllTextAsync(data, $$"""{ "data": [ { "INPUT0": [{{values}}] }, { "INPUT0": [{{values}}] } ] }""");
+        var csv = Path.Combine(_output, "add-data.csv");
+
+        var exitCode = await InferpipeApp.Create().RunAsync(
+            ["bench", "--url", _server.GrpcAddress.ToString(), "--model", "add", "--input-data", data,
+             "--window-ms", "200", "--max-trials", "3", "--csv", csv]);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(2, File.ReadAllLines(csv).Length);
+    }
+
+    [Fact]
+    public async Task Input_data_that_does_not_fit_the_model_fails_with_exit_code_2_and_writes_no_csv()
+    {
+        var data = Path.Combine(_output, "short.json");
+        await File.WriteAllTextAsync(data, """{ "data": [ { "INPUT0": [1, 2] } ] }""");
+        var csv = Path.Combine(_output, "short.csv");
+
+        var exitCode = await InferpipeApp.Create().RunAsync(
+            ["bench", "--url", _server.GrpcAddress.ToString(), "--model", "add", "--input-data", data, "--csv", csv]);
+
+        Assert.Equal(2, exitCode);
+        Assert.False(File.Exists(csv));
+    }
+
+    [Theory]
+    [InlineData("--concurrency", "1", "--request-rate", "10")]
+    [InlineData("--request-rate", "0", "--window-ms", "100")]
+    [InlineData("--request-distribution", "bursty", "--window-ms", "100")]
+    [InlineData("--input-data", "/no/such/file.json", "--window-ms", "100")]
+    public async Task Contradictory_or_invalid_load_options_are_refused_before_connecting(string a, string b, string c, string d)
+    {
+        var exitCode = await InferpipeApp.Create().RunAsync(
+            ["bench", "--url", _server.GrpcAddress.ToString(), "--model", "add", a, b, c, d]);
+
+        Assert.NotEqual(0, exitCode);
+        using var channel = GrpcInferenceTarget.CreateChannel(_server.GrpcAddress);
+        var stats = await new GRPCInferenceService.GRPCInferenceServiceClient(channel)
+            .ModelStatisticsAsync(new ModelStatisticsRequest { Name = "add" });
+        Assert.Equal(0UL, stats.ModelStats.Single().InferenceCount);
     }
 
     [Fact]

@@ -23,8 +23,9 @@ public static class InferpipeApp
                 .WithDescription("Show one pipeline (or the recent ones) from the orchestrator's HTTP API.")
                 .WithExample("status", "3f2c...", "--api", "http://localhost:5210");
             config.AddCommand<BenchCommand>("bench")
-                .WithDescription("Measure a model on any KServe v2 gRPC server (ours or Triton's) like perf_analyzer: a concurrency sweep, optionally written as perf_analyzer CSV.")
-                .WithExample("bench", "--url", "http://localhost:8001", "--model", "bert", "--concurrency", "1,2,4", "--csv", "bert.csv");
+                .WithDescription("Measure a model on any KServe v2 gRPC server (ours or Triton's) like perf_analyzer: a concurrency or request-rate sweep, optionally written as perf_analyzer CSV.")
+                .WithExample("bench", "--url", "http://localhost:8001", "--model", "bert", "--concurrency", "1,2,4", "--csv", "bert.csv")
+                .WithExample("bench", "--url", "http://localhost:8001", "--model", "bert", "--request-rate", "50,100", "--request-distribution", "poisson", "--input-data", "data.json");
         });
         return app;
     }

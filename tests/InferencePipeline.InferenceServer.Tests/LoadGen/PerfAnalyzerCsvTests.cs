@@ -47,4 +47,35 @@ public sealed class PerfAnalyzerCsvTests
         // 2000 us avg = 600 network + 250 queue + 100 input + 1000 infer + 50 output.
         Assert.Equal("2,500,0,600,250,100,1000,50,0,1900,2500,2750,3000,2000,0,2000", lines[2]);
     }
+
+    [Fact]
+    public void Request_rate_results_are_written_under_a_request_rate_column()
+    {
+        var stats = new LatencyStats(99.5, 1.0, 1.0, 1.2, 1.3, 1.4, 300, true);
+        var results = new List<MeasurementResult>
+        {
+            new(64, stats with { ThroughputPerSec = 199.0 }, [], 0) { RequestRate = 200 },
+            new(64, stats, [], 0) { RequestRate = 100.25 },
+        };
+
+        var writer = new StringWriter();
+        PerfAnalyzerCsv.Write(writer, results);
+        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(PerfAnalyzerCsv.RequestRateHeader, lines[0]);
+        Assert.StartsWith("Request Rate,Inferences/Second,", lines[0]);
+        Assert.StartsWith("100.25,99.5,", lines[1]);
+        Assert.StartsWith("200,199,", lines[2]);
+    }
+
+    [Fact]
+    public void Concurrency_and_request_rate_results_are_not_mixed_in_one_file()
+    {
+        var stats = new LatencyStats(100, 1.0, 1.0, 1.2, 1.3, 1.4, 300, true);
+        var results = new List<MeasurementResult> { new(4, stats, [], 0), new(64, stats, [], 0) { RequestRate = 100 } };
+
+        var ex = Assert.Throws<ArgumentException>(() => PerfAnalyzerCsv.Write(new StringWriter(), results));
+
+        Assert.Contains("mixed", ex.Message);
+    }
 }

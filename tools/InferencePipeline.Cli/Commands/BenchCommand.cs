@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using Grpc.Core;
-using InferencePipeline.Contracts;
 using InferencePipeline.LoadGen;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -9,8 +8,9 @@ using Spectre.Console.Cli;
 namespace InferencePipeline.Cli.Commands;
 
 /// <summary>
-/// <c>inferpipe bench</c>: perf_analyzer's concurrency sweep against any KServe v2 gRPC endpoint (ours or
-/// Triton's), printed as a table and optionally written as perf_analyzer's CSV so the same tooling reads both.
+/// <c>inferpipe bench</c>: perf_analyzer against any KServe v2 gRPC endpoint (ours or Triton's) — a concurrency
+/// sweep (closed loop) or a request-rate sweep (open loop, constant or Poisson), with random, zero or recorded
+/// input data — printed as a table and optionally written as perf_analyzer's CSV so the same tooling reads both.
 /// </summary>
 public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
 {
@@ -29,12 +29,28 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         public string ModelVersion { get; init; } = "";
 
         [CommandOption("--concurrency <LIST>")]
-        [Description("Concurrency levels, measured in order (default 1).")]
-        public string Concurrency { get; init; } = "1";
+        [Description("Closed loop: concurrency levels, measured in order (default 1).")]
+        public string? Concurrency { get; init; }
+
+        [CommandOption("--request-rate <LIST>")]
+        [Description("Open loop instead: requests per second, measured in order, e.g. 50,100,200.")]
+        public string? RequestRate { get; init; }
+
+        [CommandOption("--request-distribution <KIND>")]
+        [Description("Open loop: constant (evenly spaced, the default) or poisson (random arrivals).")]
+        public string RequestDistribution { get; init; } = "constant";
+
+        [CommandOption("--max-threads <N>")]
+        [Description("Open loop: requests in flight at most; later ones wait and count as delayed (default 64).")]
+        public int MaxThreads { get; init; } = 64;
 
         [CommandOption("--batch-size <N>")]
         [Description("Samples per request (default 1).")]
         public int BatchSize { get; init; } = 1;
+
+        [CommandOption("--input-data <MODE|FILE>")]
+        [Description("random (default), zero, or a JSON file in perf_analyzer's --input-data format.")]
+        public string InputData { get; init; } = "random";
 
         [CommandOption("--window-ms <MS>")]
         [Description("Measurement window (default 1000).")]
@@ -60,6 +76,14 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         [Description("Write the results as perf_analyzer's CSV.")]
         public string? Csv { get; init; }
 
+        /// <summary>The open-loop distribution named by <see cref="RequestDistribution"/>, when it names one.</summary>
+        public RateDistribution? Distribution => RequestDistribution.ToLowerInvariant() switch
+        {
+            "constant" => RateDistribution.Constant,
+            "poisson" => RateDistribution.Poisson,
+            _ => null,
+        };
+
         public override ValidationResult Validate()
         {
             if (string.IsNullOrWhiteSpace(Url) || !Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -72,14 +96,34 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 return ValidationResult.Error("--model is required.");
             }
 
-            if (!IntList.TryParse(Concurrency, out _))
+            if (Concurrency is not null && RequestRate is not null)
+            {
+                return ValidationResult.Error("Give --concurrency (closed loop) or --request-rate (open loop), not both.");
+            }
+
+            if (Concurrency is not null && !IntList.TryParse(Concurrency, out _))
             {
                 return ValidationResult.Error($"--concurrency '{Concurrency}' is not a list of positive integers such as 1,2,4.");
             }
 
-            if (BatchSize <= 0 || WindowMs <= 0)
+            if (RequestRate is not null && !RateList.TryParse(RequestRate, out _))
             {
-                return ValidationResult.Error("--batch-size and --window-ms must be positive.");
+                return ValidationResult.Error($"--request-rate '{RequestRate}' is not a list of positive numbers such as 50,100,200.");
+            }
+
+            if (Distribution is null)
+            {
+                return ValidationResult.Error($"--request-distribution '{RequestDistribution}' is not constant or poisson.");
+            }
+
+            if (BatchSize <= 0 || WindowMs <= 0 || MaxThreads <= 0)
+            {
+                return ValidationResult.Error("--batch-size, --window-ms and --max-threads must be positive.");
+            }
+
+            if (InputData is not ("random" or "zero") && !File.Exists(InputData))
+            {
+                return ValidationResult.Error($"--input-data '{InputData}' is neither random, zero nor an existing JSON file.");
             }
 
             if (Stability is <= 0 or >= 100)
@@ -97,7 +141,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 return ValidationResult.Error("--latency-budget-ms must be positive.");
             }
 
-            return TryParseShapes(Shapes, out _, out var error) ? ValidationResult.Success() : ValidationResult.Error(error!);
+            return ShapeList.TryParse(Shapes, out _, out var error) ? ValidationResult.Success() : ValidationResult.Error(error!);
         }
     }
 
@@ -105,19 +149,19 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
     {
         var url = new Uri(settings.Url!);
         var model = settings.Model!;
-        TryParseShapes(settings.Shapes, out var shapes, out _);
+        ShapeList.TryParse(settings.Shapes, out var shapes, out _);
         var options = new LoadGenOptions
         {
             WindowMs = settings.WindowMs,
             StabilityPercentage = settings.Stability,
             MaxTrials = settings.MaxTrials,
+            MaxOutstandingRequests = settings.MaxThreads,
         };
 
         GrpcInferenceTarget target;
         try
         {
-            target = await GrpcInferenceTarget.CreateAsync(
-                url, model, settings.BatchSize, InputDataMode.Random, shapes, settings.ModelVersion, cancellationToken: cancellationToken);
+            target = await ConnectAsync(url, model, settings, shapes, cancellationToken);
         }
         catch (LoadGenException ex) when (ex.InnerException is RpcException rpc)
         {
@@ -131,6 +175,11 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             });
             return 2;
         }
+        catch (InputDataException ex)
+        {
+            AnsiConsole.MarkupLine($"[red]--input-data '{Markup.Escape(settings.InputData)}' does not fit model '{Markup.Escape(model)}':[/] {Markup.Escape(ex.Message)}");
+            return 2;
+        }
         catch (Exception ex) when (ex is LoadGenException or ArgumentException)
         {
             AnsiConsole.MarkupLine($"[red]Cannot prepare requests for model '{Markup.Escape(model)}':[/] {Markup.Escape(ex.Message)}");
@@ -140,13 +189,15 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         IReadOnlyList<MeasurementResult> results;
         using (target)
         {
-            AnsiConsole.MarkupLine($"Measuring [bold]{Markup.Escape(model)}[/] at {Markup.Escape(url.ToString())}, batch size {target.BatchSize}, windows of {settings.WindowMs} ms.");
+            var load = settings.RequestRate is null ? "closed loop" : $"open loop ({settings.Distribution!.Value.ToString().ToLowerInvariant()} arrivals)";
+            AnsiConsole.MarkupLine($"Measuring [bold]{Markup.Escape(model)}[/] at {Markup.Escape(url.ToString())}, {load}, batch size {target.BatchSize}, windows of {settings.WindowMs} ms.");
             var progress = new Progress<WindowResult>(w => AnsiConsole.MarkupLine(
-                $"[grey]  concurrency {w.Concurrency}, window {w.Trial + 1}: {w.Stats.ThroughputPerSec:0.#} infer/s, avg {w.Stats.AvgMs:0.###} ms{(w.Stats.Stable ? ", stable" : "")}[/]"));
+                $"[grey]  {(settings.RequestRate is null ? $"concurrency {w.Concurrency}" : "rate")}, window {w.Trial + 1}: {w.Stats.ThroughputPerSec:0.#} infer/s, avg {w.Stats.AvgMs:0.###} ms{(w.Stats.Stable ? ", stable" : "")}[/]"));
             try
             {
-                results = await ConcurrencySweep.RunDetailedAsync(
-                    target, IntList.Parse(settings.Concurrency), options, settings.LatencyBudgetMs, progress, cancellationToken);
+                results = settings.RequestRate is { } rates
+                    ? await RequestRateSweep.RunDetailedAsync(target, ParseRates(rates), settings.Distribution!.Value, options, settings.LatencyBudgetMs, progress, cancellationToken)
+                    : await ConcurrencySweep.RunDetailedAsync(target, IntList.Parse(settings.Concurrency ?? "1"), options, settings.LatencyBudgetMs, progress, cancellationToken);
             }
             catch (LoadGenException ex)
             {
@@ -155,7 +206,8 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             }
         }
 
-        AnsiConsole.Write(BuildTable(results));
+        AnsiConsole.Write(BenchTable.Build(results));
+        WarnAboutDelayedRequests(results);
         if (settings.Csv is { } csv)
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(csv));
@@ -166,7 +218,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
 
             await using (var writer = new StreamWriter(csv))
             {
-                PerfAnalyzerCsv.Write(writer, results.Select(r => (r.Concurrency, r.Stats, r.ServerStats)));
+                PerfAnalyzerCsv.Write(writer, results);
             }
 
             AnsiConsole.MarkupLine($"Wrote {Markup.Escape(csv)} (perf_analyzer CSV).");
@@ -175,51 +227,31 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         return 0;
     }
 
-    private static Table BuildTable(IReadOnlyList<MeasurementResult> results)
+    private static Task<GrpcInferenceTarget> ConnectAsync(
+        Uri url, string model, Settings settings, Dictionary<string, long[]>? shapes, CancellationToken cancellationToken)
     {
-        var table = new Table().AddColumns("Concurrency", "Infer/s", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "Stable");
-        foreach (var (concurrency, s) in results.Select(r => (r.Concurrency, r.Stats)))
+        if (settings.InputData is "random" or "zero")
         {
-            table.AddRow(
-                concurrency.ToString(CultureInfo.InvariantCulture),
-                s.ThroughputPerSec.ToString("0.#", CultureInfo.InvariantCulture),
-                s.P50Ms.ToString("0.###", CultureInfo.InvariantCulture),
-                s.P90Ms.ToString("0.###", CultureInfo.InvariantCulture),
-                s.P95Ms.ToString("0.###", CultureInfo.InvariantCulture),
-                s.P99Ms.ToString("0.###", CultureInfo.InvariantCulture),
-                s.Stable ? "yes" : "[yellow]no[/]");
+            var mode = settings.InputData == "zero" ? InputDataMode.Zero : InputDataMode.Random;
+            return GrpcInferenceTarget.CreateAsync(url, model, settings.BatchSize, mode, shapes, settings.ModelVersion, cancellationToken: cancellationToken);
         }
 
-        return table;
+        // Parsed before connecting, so a malformed file is reported as such and not as a server problem.
+        var inputData = PerfAnalyzerInputData.Load(settings.InputData);
+        return GrpcInferenceTarget.CreateAsync(url, model, inputData, settings.BatchSize, shapes, settings.ModelVersion, cancellationToken);
     }
 
-    /// <summary>Parses perf_analyzer's <c>--shape name:d1,d2</c> values.</summary>
-    private static bool TryParseShapes(string[] specs, out Dictionary<string, long[]>? shapes, out string? error)
+    private static IReadOnlyList<double> ParseRates(string text) =>
+        RateList.TryParse(text, out var rates) ? rates : throw new FormatException($"'{text}' is not a list of positive numbers.");
+
+    /// <summary>perf_analyzer warns when an open loop could not keep its schedule: the numbers then understate the rate asked for.</summary>
+    private static void WarnAboutDelayedRequests(IReadOnlyList<MeasurementResult> results)
     {
-        shapes = null;
-        error = null;
-        foreach (var spec in specs)
+        foreach (var result in results.Where(r => r.RequestRate is not null && r.DelayedRequestCount > 0))
         {
-            var colon = spec.LastIndexOf(':');
-            var dims = colon > 0 ? spec[(colon + 1)..].Split(',', StringSplitOptions.TrimEntries) : [];
-            var parsed = new long[dims.Length];
-            var ok = dims.Length > 0;
-            for (var i = 0; ok && i < dims.Length; i++)
-            {
-                ok = long.TryParse(dims[i], NumberStyles.None, CultureInfo.InvariantCulture, out parsed[i]) && parsed[i] > 0;
-            }
-
-            if (!ok)
-            {
-                error = $"--shape '{spec}' is not NAME:D1,D2,... with positive sizes (e.g. input_ids:128).";
-                shapes = null;
-                return false;
-            }
-
-            shapes ??= new Dictionary<string, long[]>(StringComparer.Ordinal);
-            shapes[spec[..colon]] = parsed;
+            AnsiConsole.MarkupLine(
+                $"[yellow]At {result.RequestRate!.Value.ToString("0.###", CultureInfo.InvariantCulture)} req/s, {result.DelayedRequestCount} request(s) left late:[/] " +
+                "the server (or --max-threads) could not keep up; their wait is counted in the latencies.");
         }
-
-        return true;
     }
 }
