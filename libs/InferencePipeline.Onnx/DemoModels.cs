@@ -56,12 +56,17 @@ public static class DemoModels
     }
 
     /// <summary>Writes <c>OUTPUT0 = INPUT0</c>, FP32 [-1, 16] with a dynamic batch dim.</summary>
-    public static void WriteIdentity(string path)
+    public static void WriteIdentity(string path) => WriteIdentity(path, TrivialWidth);
+
+    /// <summary>Writes <c>OUTPUT0 = INPUT0</c>, FP32 [-1, <paramref name="width"/>]: a model whose cost is only its
+    /// tensors' size, for measuring what a server does per byte.</summary>
+    public static void WriteIdentity(string path, int width)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         var g = new OnnxGraphBuilder("demo_identity");
-        g.Input(TrivialInputName, TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+        g.Input(TrivialInputName, TensorProto.Types.DataType.Float, "batch", width);
         g.NodeNamed(TrivialOutputName, "Identity", [TrivialInputName]);
-        g.Output(TrivialOutputName, TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+        g.Output(TrivialOutputName, TensorProto.Types.DataType.Float, "batch", width);
         Write(path, g.ToModel(BertGraph.Opset, ProducerName, ProducerVersion));
     }
 

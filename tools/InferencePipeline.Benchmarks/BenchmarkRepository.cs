@@ -14,6 +14,11 @@ public sealed class BenchmarkRepository : IDisposable
     public const string Bert = "bert_dynamic";
     public const string Trivial = "add";
 
+    /// <summary>Identity models whose tensors are 64 B, 16 KiB and 1 MiB per request (FP32 widths), to see whether the
+    /// server's allocations grow with the data it moves.</summary>
+    public static IReadOnlyList<(string Model, int Width)> IdentitySizes { get; } =
+        [("identity_64B", 16), ("identity_16KiB", 4096), ("identity_1MiB", 262144)];
+
     /// <summary>Largest batch the server may form; the load runs at concurrency 16, so 16 is all it can get.</summary>
     public const int BertMaxBatch = 16;
 
@@ -48,6 +53,16 @@ public sealed class BenchmarkRepository : IDisposable
 
             var trivial = DefaultModelConfig.Create(Trivial, DemoModels.TrivialInputs, DemoModels.TrivialOutputs, maxBatchSize: 8);
             await ModelRepositoryLayout.CreateEntryAsync(repository.Root, Trivial, repository.TrivialModelPath, trivial);
+
+            foreach (var (model, width) in IdentitySizes)
+            {
+                var source = Path.Combine(repository._directory, "source", $"{model}.onnx");
+                DemoModels.WriteIdentity(source, width);
+                var tensor = new[] { new InferencePipeline.Contracts.TensorSpec(DemoModels.TrivialInputName, "FP32", [-1, width]) };
+                var output = new[] { new InferencePipeline.Contracts.TensorSpec(DemoModels.TrivialOutputName, "FP32", [-1, width]) };
+                var config = DefaultModelConfig.Create(model, tensor, output, maxBatchSize: 8);
+                await ModelRepositoryLayout.CreateEntryAsync(repository.Root, model, source, config);
+            }
             return repository;
         }
         catch

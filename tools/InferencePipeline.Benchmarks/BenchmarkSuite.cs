@@ -19,6 +19,9 @@ public static class BenchmarkSuite
     public const double LatencyOverheadGoalMs = 0.3;
     public const double HeadroomGoal = 5;
 
+    /// <summary>Server allocations may grow with the tensor by at most this share of its size ("near constant").</summary>
+    public const double AllocationGrowthGoal = 0.05;
+
     public static async Task<BenchmarkReport> RunAsync(BenchmarkArguments arguments, TextWriter log, CancellationToken cancellationToken = default)
     {
         var started = DateTimeOffset.UtcNow;
@@ -109,6 +112,31 @@ public static class BenchmarkSuite
             trivialRate = (await MeasureAsync("add via server", trivialTarget, ThroughputConcurrency, options)).ThroughputPerSec;
         }
 
+        // 5. Server-only allocations per request for growing tensors: the server in its own process, so its heap
+        // counter holds nothing of the client's; identity models make the tensors the only variable.
+        var perSize = new List<(string Model, int Bytes, double BytesPerRequest)>();
+        await using (var serverProcess = await ServerProcess.StartAsync(
+            repository.Root, BenchmarkRepository.IdentitySizes.Select(s => s.Model).ToList(), cancellationToken))
+        {
+            foreach (var (model, width) in BenchmarkRepository.IdentitySizes)
+            {
+                using var target = await GrpcInferenceTarget.CreateAsync(serverProcess.GrpcAddress, model, cancellationToken: cancellationToken);
+                await MeasureAsync($"{model} via server process (warm-up)", target, 1, arguments.AllocationOptions with { WarmupMs = options.WarmupMs });
+                var counted = new CountingTarget(target);
+                var before = await serverProcess.ReadAllocatedBytesAsync(cancellationToken);
+                await MeasureAsync($"{model} via server process (allocation run)", counted, 1, arguments.AllocationOptions);
+                var after = await serverProcess.ReadAllocatedBytesAsync(cancellationToken);
+                var perRequest = (after - before) / (double)Math.Max(1, counted.Count);
+                perSize.Add((model, width * sizeof(float), perRequest));
+                log.WriteLine($"  {model}: {perRequest:0} B allocated by the server per request ({width * sizeof(float)} B in, as much out)");
+            }
+        }
+
+        var smallest = perSize[0];
+        var largest = perSize[^1];
+        var growth = largest.BytesPerRequest - smallest.BytesPerRequest;
+        var growthShare = growth / largest.Bytes;
+
         var highestBert = Math.Max(serverBert, ortBert);
         var figures = new List<Figure>
         {
@@ -142,6 +170,17 @@ public static class BenchmarkSuite
                 null,
                 "GC.GetTotalAllocatedBytes(precise) around a warm measured run divided by the requests sent in it. Server and gRPC client share this " +
                 "process, so the server figure includes the client's allocations; the in-process run shows the load generator's own share."),
+            new(
+                "Allocations per request, server process only, by tensor size (identity model, c=1)",
+                string.Join(", ", perSize.Select(p => $"{FormatSize(p.Bytes)}: {p.BytesPerRequest:0} B")),
+                $"{smallest.BytesPerRequest:0} B at {FormatSize(smallest.Bytes)}",
+                growthShare,
+                $"+{growth:0} B from {FormatSize(smallest.Bytes)} to {FormatSize(largest.Bytes)} ({growthShare:0.###} of the input tensor)",
+                $"growth <= {AllocationGrowthGoal} of the input tensor",
+                growthShare <= AllocationGrowthGoal,
+                "The embedded server runs alone in a child process; GC.GetTotalAllocatedBytes(precise) is read there before and after a warm " +
+                "measured run of an FP32 identity model and divided by the requests sent. Near-constant bytes across tensor sizes mean the request " +
+                "path copies tensors into pooled buffers instead of allocating per request."),
             Ratio(
                 "LoadGen headroom, trivial model rate / highest BERT rate",
                 $"{trivialRate:0} req/s (add via server, c=16)",
@@ -160,6 +199,9 @@ public static class BenchmarkSuite
     private static Figure Ratio(string name, string subject, string baseline, double ratio, double goal, bool higherIsBetter, string method) =>
         new(name, subject, baseline, ratio, $"{ratio:0.###}x", $"{(higherIsBetter ? ">=" : "<=")} {goal}",
             higherIsBetter ? ratio >= goal : ratio <= goal, method);
+
+    private static string FormatSize(int bytes) =>
+        bytes >= 1 << 20 ? $"{bytes >> 20} MiB" : bytes >= 1 << 10 ? $"{bytes >> 10} KiB" : $"{bytes} B";
 
     /// <summary>Bytes allocated on the managed heap per request while <paramref name="run"/> measures.</summary>
     private static async Task<double> MeasureAllocationsAsync(Func<IInferenceTarget, Task<LatencyStats>> run, IInferenceTarget target)

@@ -1,6 +1,12 @@
 using InferencePipeline.Benchmarks;
 
 // dotnet run -c Release --project tools/InferencePipeline.Benchmarks [-- --quick] [-- --output DIR]
+if (args.Length >= 2 && args[0] == AllocationProbeServer.Argument)
+{
+    // The child that ServerProcess starts: the server alone in its own process.
+    return await AllocationProbeServer.RunAsync(args[1], args[2..]);
+}
+
 BenchmarkArguments arguments;
 try
 {
