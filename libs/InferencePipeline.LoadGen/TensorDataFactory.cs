@@ -9,13 +9,20 @@ namespace InferencePipeline.LoadGen;
 /// input: random integers in [0, 1000) (valid token ids), floats in [0, 1), booleans, all-ones for inputs
 /// whose name contains "mask" (an all-zero attention mask is a degenerate input for BERT-like models) and
 /// zeros for "segment"/"token_type" inputs (BERT has only 2 segment embeddings: a random id would be out of range).
+/// BYTES inputs get what perf_analyzer gives them in both modes (its zero mode zeroes only numeric buffers): random
+/// printable ASCII strings of <c>stringLength</c> characters (its --string-length, 128), or <c>stringData</c> in every
+/// element when given (its --string-data).
 /// </summary>
 public static class TensorDataFactory
 {
     /// <summary>Exclusive upper bound for random integer inputs, small enough to be a valid id in any vocabulary we test.</summary>
     public const int MaxRandomInteger = 1000;
 
-    public static byte[] Create(string name, string dataType, IReadOnlyList<long> shape, InputDataMode mode, Random random)
+    /// <summary>perf_analyzer's default --string-length.</summary>
+    public const int DefaultStringLength = 128;
+
+    public static byte[] Create(string name, string dataType, IReadOnlyList<long> shape, InputDataMode mode, Random random,
+        int stringLength = DefaultStringLength, string? stringData = null)
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(random);
@@ -34,7 +41,8 @@ public static class TensorDataFactory
 
         if (type == "BYTES")
         {
-            return CreateBytesTensor(elements, mode, random);
+            ArgumentOutOfRangeException.ThrowIfNegative(stringLength);
+            return CreateBytesTensor(elements, stringLength, stringData, random);
         }
 
         var data = new byte[checked(elements * KServeDataType.ElementSize(type))];
@@ -120,23 +128,30 @@ public static class TensorDataFactory
         return count;
     }
 
-    private static byte[] CreateBytesTensor(long elements, InputDataMode mode, Random random)
+    private static byte[] CreateBytesTensor(long elements, int stringLength, string? stringData, Random random)
     {
-        // Each element: a 4-byte little-endian length, then that many bytes. Random mode sends short
-        // decimal strings, which most string-taking models accept.
-        var parts = new List<byte[]>();
+        // Triton's serialization: each element a 4-byte little-endian length, then that many bytes.
+        var fixedBytes = stringData is null ? null : System.Text.Encoding.UTF8.GetBytes(stringData);
+        var elementBytes = fixedBytes?.Length ?? stringLength;
+        var data = new byte[checked(elements * (4 + elementBytes))];
+        var offset = 0;
         for (long i = 0; i < elements; i++)
         {
-            parts.Add(mode == InputDataMode.Zero ? [] : System.Text.Encoding.ASCII.GetBytes(random.Next(MaxRandomInteger).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
-        var data = new byte[parts.Sum(p => 4 + p.Length)];
-        var offset = 0;
-        foreach (var p in parts)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(offset), p.Length);
-            p.CopyTo(data, offset + 4);
-            offset += 4 + p.Length;
+            BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(offset), elementBytes);
+            var element = data.AsSpan(offset + 4, elementBytes);
+            if (fixedBytes is not null)
+            {
+                fixedBytes.CopyTo(element);
+            }
+            else
+            {
+                for (var c = 0; c < element.Length; c++)
+                {
+                    // Printable ASCII (space to '~'): valid UTF-8, so the data also fit a JSON or text-only model.
+                    element[c] = (byte)random.Next(0x20, 0x7F);
+                }
+            }
+            offset += 4 + elementBytes;
         }
 
         return data;

@@ -7,7 +7,7 @@ namespace InferencePipeline.Onnx;
 
 /// <summary>
 /// Test and demo models written from C# (never downloaded): a small BERT with the seed's interface, and two
-/// trivial models (add-one, identity) for server and load-generator tests where the model must cost nothing.
+/// trivial models (add-one, identity, string identity) for server and load-generator tests where the model must cost nothing.
 /// Every file is deterministic: the same arguments give the same bytes.
 /// </summary>
 public static class DemoModels
@@ -67,6 +67,49 @@ public static class DemoModels
         g.Input(TrivialInputName, TensorProto.Types.DataType.Float, "batch", width);
         g.NodeNamed(TrivialOutputName, "Identity", [TrivialInputName]);
         g.Output(TrivialOutputName, TensorProto.Types.DataType.Float, "batch", width);
+        Write(path, g.ToModel(BertGraph.Opset, ProducerName, ProducerVersion));
+    }
+
+    public const string TextInputName = "TEXT";
+    public const string TextOutputName = "TEXT_OUT";
+    public const int TextWidth = 2;
+
+    /// <summary>Interface of <see cref="WriteStringIdentity"/>: BYTES (ONNX string) [-1, 2] in and out.</summary>
+    public static IReadOnlyList<TensorSpec> TextInputs { get; } = [new(TextInputName, "BYTES", [-1, TextWidth])];
+
+    public static IReadOnlyList<TensorSpec> TextOutputs { get; } = [new(TextOutputName, "BYTES", [-1, TextWidth])];
+
+    /// <summary>Interface of <see cref="WriteStringAndAdd"/>: a string and a float input, a string and a float output.</summary>
+    public static IReadOnlyList<TensorSpec> MixedInputs { get; } = [TextInputs[0], TrivialInputs[0]];
+
+    public static IReadOnlyList<TensorSpec> MixedOutputs { get; } = [TextOutputs[0], TrivialOutputs[0]];
+
+    /// <summary>
+    /// Writes <c>TEXT_OUT = TEXT</c> on string tensors [-1, 2]: the smallest model with Triton's BYTES datatype
+    /// (ONNX Identity accepts tensor(string)), so every byte sent must come back unchanged.
+    /// </summary>
+    public static void WriteStringIdentity(string path)
+    {
+        var g = new OnnxGraphBuilder("demo_string_identity");
+        g.Input(TextInputName, TensorProto.Types.DataType.String, "batch", TextWidth);
+        g.NodeNamed(TextOutputName, "Identity", [TextInputName]);
+        g.Output(TextOutputName, TensorProto.Types.DataType.String, "batch", TextWidth);
+        Write(path, g.ToModel(BertGraph.Opset, ProducerName, ProducerVersion));
+    }
+
+    /// <summary>
+    /// Writes <c>TEXT_OUT = TEXT</c> (string [-1, 2]) next to <c>OUTPUT0 = INPUT0 + 1</c> (FP32 [-1, 16]) in one
+    /// graph, so requests mixing BYTES and numeric tensors (and their batching) are covered.
+    /// </summary>
+    public static void WriteStringAndAdd(string path)
+    {
+        var g = new OnnxGraphBuilder("demo_string_and_add");
+        g.Input(TextInputName, TensorProto.Types.DataType.String, "batch", TextWidth);
+        g.Input(TrivialInputName, TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+        g.NodeNamed(TextOutputName, "Identity", [TextInputName]);
+        g.NodeNamed(TrivialOutputName, "Add", [TrivialInputName, g.Scalar("one", 1f)]);
+        g.Output(TextOutputName, TensorProto.Types.DataType.String, "batch", TextWidth);
+        g.Output(TrivialOutputName, TensorProto.Types.DataType.Float, "batch", TrivialWidth);
         Write(path, g.ToModel(BertGraph.Opset, ProducerName, ProducerVersion));
     }
 

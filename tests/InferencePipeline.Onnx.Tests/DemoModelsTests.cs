@@ -108,6 +108,38 @@ public sealed class DemoModelsTests : IDisposable
         Assert.Equal(DemoModels.TrivialOutputs, OnnxModelInspector.Inspect(TestModels.Add).Outputs, TensorSpecComparer.Instance);
     }
 
+    [Fact]
+    public void String_models_run_in_ort_and_keep_any_bytes_unchanged()
+    {
+        string identityPath = Path.Combine(_dir, "text.onnx");
+        string mixedPath = Path.Combine(_dir, "mixed.onnx");
+        DemoModels.WriteStringIdentity(identityPath);
+        DemoModels.WriteStringAndAdd(mixedPath);
+        Assert.Equal(DemoModels.TextInputs, OnnxModelInspector.Inspect(identityPath).Inputs, TensorSpecComparer.Instance);
+        Assert.Equal(DemoModels.TextOutputs, OnnxModelInspector.Inspect(identityPath).Outputs, TensorSpecComparer.Instance);
+        Assert.Equal(DemoModels.MixedInputs, OnnxModelInspector.Inspect(mixedPath).Inputs, TensorSpecComparer.Instance);
+
+        // Not UTF-8 on purpose: ORT keeps string elements as std::string, so the byte API must round-trip them.
+        byte[][] elements = [[0xff, 0xfe, 0x00, 0x41], "héllo"u8.ToArray(), [], [0x80]];
+        using var text = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, [2, DemoModels.TextWidth]);
+        for (var i = 0; i < elements.Length; i++)
+        {
+            text.StringTensorSetElementAt(elements[i], i);
+        }
+        using var floats = OrtValue.CreateTensorValueFromMemory(new float[2 * DemoModels.TrivialWidth], [2, DemoModels.TrivialWidth]);
+
+        using var identity = new InferenceSession(identityPath);
+        using var runOptions = new RunOptions();
+        using var copied = identity.Run(runOptions, [DemoModels.TextInputName], [text], [DemoModels.TextOutputName]);
+        Assert.Equal(elements, Enumerable.Range(0, elements.Length).Select(i => copied[0].GetStringElementAsSpan(i).ToArray()));
+
+        using var mixed = new InferenceSession(mixedPath);
+        using var both = mixed.Run(runOptions, [DemoModels.TextInputName, DemoModels.TrivialInputName], [text, floats],
+            [DemoModels.TextOutputName, DemoModels.TrivialOutputName]);
+        Assert.Equal(elements[1], both[0].GetStringElementAsSpan(1).ToArray());
+        Assert.All(both[1].GetTensorDataAsSpan<float>().ToArray(), v => Assert.Equal(1f, v));
+    }
+
     /// <summary>TensorSpec holds its shape in a list, which records compare by reference.</summary>
     private sealed class TensorSpecComparer : IEqualityComparer<TensorSpec>
     {

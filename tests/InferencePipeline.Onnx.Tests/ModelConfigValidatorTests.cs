@@ -53,4 +53,26 @@ public sealed class ModelConfigValidatorTests
 
         Assert.Empty(ModelConfigValidator.Problems(config, Bert));
     }
+
+    [Fact]
+    public void String_tensors_take_type_string_and_nothing_else()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"inferpipe-text-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            DemoModels.WriteStringIdentity(path);
+            var model = OnnxModelInspector.Inspect(path);
+            var config = DefaultModelConfig.Create("text", DemoModels.TextInputs, DemoModels.TextOutputs, maxBatchSize: 8);
+            Assert.Equal(DataType.TypeString, config.Input[0].DataType);
+            Assert.Empty(ModelConfigValidator.Problems(config, model));
+
+            config.Output[0].DataType = DataType.TypeUint8;
+            var problem = Assert.Single(ModelConfigValidator.Problems(config, model));
+            Assert.Contains("output 'TEXT_OUT': config says UINT8, the model has BYTES", problem);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

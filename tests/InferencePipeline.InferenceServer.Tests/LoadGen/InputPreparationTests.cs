@@ -50,8 +50,28 @@ public sealed class InputPreparationTests
     [Fact]
     public void Bytes_tensors_use_length_prefixed_elements()
     {
-        var data = TensorDataFactory.Create("text", "BYTES", [3], InputDataMode.Zero, new Random(1));
-        Assert.Equal(new byte[12], data);
         Assert.Throws<NotSupportedException>(() => TensorDataFactory.Create("x", "COMPLEX64", [1], InputDataMode.Random, new Random(1)));
+        var fixedText = TensorDataFactory.Create("text", "TYPE_STRING", [2], InputDataMode.Random, new Random(1), stringData: "hé");
+        Assert.Equal([3, 0, 0, 0, (byte)'h', 0xC3, 0xA9, 3, 0, 0, 0, (byte)'h', 0xC3, 0xA9], fixedText);
+    }
+
+    [Theory]
+    [InlineData(InputDataMode.Random)]
+    [InlineData(InputDataMode.Zero)]
+    public void Bytes_tensors_get_random_printable_strings_in_both_modes_as_perf_analyzer_sends_them(InputDataMode mode)
+    {
+        var data = TensorDataFactory.Create("text", "BYTES", [2, 3], mode, new Random(1));
+
+        Assert.Equal(6 * (4 + TensorDataFactory.DefaultStringLength), data.Length);
+        var elements = Enumerable.Range(0, 6)
+            .Select(e => data.AsSpan(e * (4 + TensorDataFactory.DefaultStringLength), 4 + TensorDataFactory.DefaultStringLength).ToArray())
+            .ToArray();
+        Assert.All(elements, e => Assert.Equal(TensorDataFactory.DefaultStringLength, BitConverter.ToInt32(e, 0)));
+        Assert.All(elements, e => Assert.All(e[4..], b => Assert.InRange(b, (byte)0x20, (byte)0x7E)));
+        Assert.Equal(6, elements.Select(e => Convert.ToHexString(e)).Distinct().Count());
+
+        var short5 = TensorDataFactory.Create("text", "BYTES", [1], mode, new Random(1), stringLength: 5);
+        Assert.Equal(9, short5.Length);
+        Assert.Equal(5, BitConverter.ToInt32(short5, 0));
     }
 }

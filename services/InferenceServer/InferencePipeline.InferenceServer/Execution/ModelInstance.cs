@@ -131,9 +131,13 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
     /// <summary>Concatenates the jobs' inputs along dim 0 into this instance's pinned buffers and wraps them as ORT tensors.</summary>
     private void CreateInputs(Span<InferenceJob> jobs, int rows)
     {
-        var first = jobs[0];
         for (var i = 0; i < _inputValues.Length; i++)
         {
+            if (_model.Inputs[i].Type!.IsBytes)
+            {
+                _inputValues[i] = CreateStringInput(jobs, i, rows);
+                continue;
+            }
             var total = 0;
             foreach (var job in jobs)
             {
@@ -152,14 +156,49 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
                 offset += data.Length;
             }
 
-            var shape = _inputShapes[i];
-            first.InputShapes[i].CopyTo(shape, 0);
-            if (_model.Batching)
-            {
-                shape[0] = rows;
-            }
             _inputValues[i] = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
-                _model.Inputs[i].Type!.OrtType, shape, Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0), total);
+                _model.Inputs[i].Type!.OrtType, BatchShape(jobs, i, rows), Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0), total);
+        }
+    }
+
+    /// <summary>The shape of input <paramref name="i"/> for the whole batch: the first request's, with the batch's row count.</summary>
+    private long[] BatchShape(Span<InferenceJob> jobs, int i, int rows)
+    {
+        var shape = _inputShapes[i];
+        jobs[0].InputShapes[i].CopyTo(shape, 0);
+        if (_model.Batching)
+        {
+            shape[0] = rows;
+        }
+        return shape;
+    }
+
+    /// <summary>
+    /// A BYTES input as an ORT string tensor. Those live in native memory as std::string and cannot wrap our
+    /// buffers, so each element is copied in; the byte overload of StringTensorSetElementAt copies the bytes as
+    /// they are (no UTF-8 decoding), so any bytes reach the model unchanged. The jobs' serialized buffers follow
+    /// one another in batch order, which is the row order of the tensor.
+    /// </summary>
+    private OrtValue CreateStringInput(Span<InferenceJob> jobs, int i, int rows)
+    {
+        var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, BatchShape(jobs, i, rows));
+        try
+        {
+            var index = 0;
+            foreach (var job in jobs)
+            {
+                var reader = new BytesElementReader(job.InputData[i].Span);
+                while (reader.TryRead(out var element))
+                {
+                    value.StringTensorSetElementAt(element, index++);
+                }
+            }
+            return value;
+        }
+        catch
+        {
+            value.Dispose();
+            throw;
         }
     }
 
@@ -188,8 +227,13 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
             var o = job.OutputOrder[k];
             var spec = _model.Outputs[o];
             var shape = _outputShapes[o];
-            var data = (ReadOnlySpan<byte>)_outputValues[o].GetTensorMutableRawData();
             var tensor = new ModelInferResponse.Types.InferOutputTensor { Name = spec.Name, Datatype = spec.DataTypeName };
+            if (spec.Type is { IsBytes: true })
+            {
+                AddStringOutput(response, tensor, _outputValues[o], shape, rowStart, job.BatchSize, raw);
+                continue;
+            }
+            var data = (ReadOnlySpan<byte>)_outputValues[o].GetTensorMutableRawData();
             if (_model.Batching)
             {
                 var rowBytes = data.Length / shape[0];
@@ -217,6 +261,63 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
             response.Outputs.Add(tensor);
         }
         return response;
+    }
+
+    /// <summary>
+    /// Adds a BYTES output: this job's rows of the ORT string tensor, serialized Triton's way for raw_output_contents
+    /// or one bytes_contents entry per element. Elements are read as the native bytes, never decoded.
+    /// </summary>
+    private void AddStringOutput(ModelInferResponse response, ModelInferResponse.Types.InferOutputTensor tensor,
+        OrtValue value, long[] shape, int rowStart, int rows, bool raw)
+    {
+        long elements = 1;
+        foreach (var d in shape)
+        {
+            elements *= d;
+        }
+        long first = 0;
+        var count = elements;
+        if (_model.Batching)
+        {
+            var perRow = elements / shape[0];
+            first = rowStart * perRow;
+            count = rows * perRow;
+            tensor.Shape.Add(rows);
+            for (var d = 1; d < shape.Length; d++)
+            {
+                tensor.Shape.Add(shape[d]);
+            }
+        }
+        else
+        {
+            tensor.Shape.Add(shape);
+        }
+
+        if (raw)
+        {
+            long size = 0;
+            for (var e = first; e < first + count; e++)
+            {
+                size += BytesSerialization.ElementSize(value.GetStringElementAsSpan((int)e).Length);
+            }
+            var bytes = new byte[size];
+            var offset = 0;
+            for (var e = first; e < first + count; e++)
+            {
+                offset += BytesSerialization.WriteElement(value.GetStringElementAsSpan((int)e), bytes.AsSpan(offset));
+            }
+            // The array is ours alone and never changes again: wrap it instead of copying it once more.
+            response.RawOutputContents.Add(UnsafeByteOperations.UnsafeWrap(bytes));
+        }
+        else
+        {
+            tensor.Contents = new InferTensorContents();
+            for (var e = first; e < first + count; e++)
+            {
+                tensor.Contents.BytesContents.Add(ByteString.CopyFrom(value.GetStringElementAsSpan((int)e)));
+            }
+        }
+        response.Outputs.Add(tensor);
     }
 
     /// <summary>Waits for a running batch to finish, then frees the session.</summary>

@@ -61,15 +61,20 @@ internal static class RequestDecoder
             batchSize = rows;
 
             var elements = ElementCount(input.Shape);
-            var bytes = elements * type.ElementSize;
-            totalBytes += bytes;
-            if (totalBytes > maxRequestBytes)
+            job.InputShapes[index] = input.Shape;
+            if (type.IsBytes)
             {
-                throw new InferenceException(Grpc.Core.StatusCode.ResourceExhausted,
-                    $"request for model '{model.Name}' needs more than {maxRequestBytes} bytes of input (the server's MaxRequestBytes); input '{input.Name}' alone is {bytes} bytes");
+                // Variable-length elements: the size is the data's own, known only once it is read.
+                job.InputData[index] = useRaw
+                    ? ReadRawBytes(model, input, request.RawInputContents[r], elements, ref totalBytes, maxRequestBytes)
+                    : ReadTypedBytes(model, input, elements, job, index, ref totalBytes, maxRequestBytes);
+                continue;
             }
 
-            job.InputShapes[index] = input.Shape;
+            var bytes = elements * type.ElementSize;
+            totalBytes += bytes;
+            CheckTotal(model, input, totalBytes, bytes, maxRequestBytes);
+
             if (useRaw)
             {
                 var raw = request.RawInputContents[r];
@@ -89,6 +94,57 @@ internal static class RequestDecoder
         job.BatchSize = model.Batching ? batchSize : 1;
         job.RawOutput = useRaw || inputs.Count == 0;
         SelectOutputs(model, request.Outputs, job);
+    }
+
+    private static void CheckTotal(ModelDefinition model, ModelInferRequest.Types.InferInputTensor input, long totalBytes,
+        long bytes, long maxRequestBytes)
+    {
+        if (totalBytes > maxRequestBytes)
+        {
+            throw new InferenceException(Grpc.Core.StatusCode.ResourceExhausted,
+                $"request for model '{model.Name}' needs more than {maxRequestBytes} bytes of input (the server's MaxRequestBytes); input '{input.Name}' alone is {bytes} bytes");
+        }
+    }
+
+    /// <summary>Raw BYTES are used as sent (already Triton's serialization) once their element count matches the shape.</summary>
+    private static ReadOnlyMemory<byte> ReadRawBytes(ModelDefinition model, ModelInferRequest.Types.InferInputTensor input,
+        Google.Protobuf.ByteString raw, long elements, ref long totalBytes, long maxRequestBytes)
+    {
+        totalBytes += raw.Length;
+        CheckTotal(model, input, totalBytes, raw.Length, maxRequestBytes);
+        var count = BytesSerialization.CountElements(raw.Span, input.Name, model.Name);
+        if (count != elements)
+        {
+            throw InferenceException.Invalid(
+                $"input '{input.Name}' of model '{model.Name}' has {count} BYTES elements in raw data, expected {elements} for shape {ConfigTensor.Format(input.Shape)}");
+        }
+        return raw.Memory;
+    }
+
+    /// <summary>Typed bytes_contents are serialized into a rented buffer, so batching sees one form for BYTES.</summary>
+    private static ReadOnlyMemory<byte> ReadTypedBytes(ModelDefinition model, ModelInferRequest.Types.InferInputTensor input,
+        long elements, InferenceJob job, int index, ref long totalBytes, long maxRequestBytes)
+    {
+        var contents = input.Contents ?? throw InferenceException.Invalid(
+            $"input '{input.Name}' of model '{model.Name}' has neither contents nor raw_input_contents");
+        var values = contents.BytesContents;
+        if (values.Count != elements)
+        {
+            throw InferenceException.Invalid(
+                $"input '{input.Name}' of model '{model.Name}' has {values.Count} elements in bytes_contents, expected {elements} for shape {ConfigTensor.Format(input.Shape)}");
+        }
+        var size = BytesSerialization.SizeOf(values);
+        totalBytes += size;
+        CheckTotal(model, input, totalBytes, size, maxRequestBytes);
+        if (size > Array.MaxLength)
+        {
+            throw new InferenceException(Grpc.Core.StatusCode.ResourceExhausted,
+                $"input '{input.Name}' of model '{model.Name}' holds {size} bytes, more than one buffer can");
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max((int)size, 1));
+        job.RentedBuffers[index] = buffer;
+        BytesSerialization.Write(values, buffer.AsSpan(0, (int)size));
+        return buffer.AsMemory(0, (int)size);
     }
 
     private static ReadOnlyMemory<byte> ReadTyped(ModelDefinition model, ModelInferRequest.Types.InferInputTensor input,

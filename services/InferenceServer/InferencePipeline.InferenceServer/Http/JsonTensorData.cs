@@ -1,12 +1,15 @@
 using System.Buffers.Binary;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using InferencePipeline.InferenceServer.Execution;
 
 namespace InferencePipeline.InferenceServer.Http;
 
 /// <summary>
-/// Converts between the REST protocol's JSON tensor "data" (flat or nested arrays of numbers/booleans) and
-/// the flat little-endian bytes the request path runs on, so REST requests can take the same raw path as gRPC.
+/// Converts between the REST protocol's JSON tensor "data" (flat or nested arrays of numbers/booleans, of strings
+/// for BYTES) and the flat bytes the request path runs on (little-endian numbers; BYTES in Triton's length-prefixed
+/// serialization), so REST requests can take the same raw path as gRPC.
 /// </summary>
 internal static class JsonTensorData
 {
@@ -79,6 +82,68 @@ internal static class JsonTensorData
         JsonValueKind.False => false,
         _ => throw new InvalidOperationException("not a boolean"),
     };
+
+    // Strict: a JSON string holding a lone surrogate ("\ud800") has no UTF-8 form and is refused, not replaced.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// The UTF-8 bytes of each string of BYTES <paramref name="data"/> (nested arrays flattened row-major). JSON
+    /// strings are text, so this form can only send UTF-8; arbitrary bytes go in the binary extension.
+    /// </summary>
+    public static List<byte[]> ReadStrings(JsonElement data, string inputName)
+    {
+        var values = new List<byte[]>();
+        ReadStringsRecursive(data, inputName, values);
+        return values;
+    }
+
+    private static void ReadStringsRecursive(JsonElement data, string inputName, List<byte[]> values)
+    {
+        if (data.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in data.EnumerateArray())
+            {
+                ReadStringsRecursive(item, inputName, values);
+            }
+            return;
+        }
+        if (data.ValueKind != JsonValueKind.String)
+        {
+            throw InferenceException.Invalid(
+                $"unable to parse 'data' of input '{inputName}': {data.GetRawText()} is not a valid BYTES value (BYTES data are JSON strings)");
+        }
+        try
+        {
+            values.Add(StrictUtf8.GetBytes(data.GetString()!));
+        }
+        catch (Exception e) when (e is InvalidOperationException or EncoderFallbackException)
+        {
+            throw InferenceException.Invalid(
+                $"unable to parse 'data' of input '{inputName}': {data.GetRawText()} is not valid Unicode text");
+        }
+    }
+
+    /// <summary>
+    /// Writes a serialized BYTES tensor as a flat JSON array of strings. An element that is not valid UTF-8 has
+    /// no JSON string form: it is refused, naming the output, rather than altered (bytes must arrive unchanged).
+    /// </summary>
+    public static void WriteJsonStrings(Utf8JsonWriter writer, ReadOnlySpan<byte> source, string outputName, string modelName)
+    {
+        writer.WriteStartArray();
+        var reader = new BytesElementReader(source);
+        var index = 0;
+        while (reader.TryRead(out var element))
+        {
+            if (!Utf8.IsValid(element))
+            {
+                throw InferenceException.Invalid(
+                    $"output '{outputName}' of model '{modelName}': element {index} is not valid UTF-8 and cannot be sent as a JSON string: request the output with the binary_data parameter");
+            }
+            writer.WriteStringValue(element);
+            index++;
+        }
+        writer.WriteEndArray();
+    }
 
     /// <summary>Writes the tensor bytes as a flat JSON array of <paramref name="type"/> values (Triton answers flat).</summary>
     public static void WriteJsonArray(Utf8JsonWriter writer, ReadOnlySpan<byte> source, TensorDataType type)

@@ -139,6 +139,10 @@ internal static class RestInferRequestReader
         }
         var type = TensorDataType.FromName(datatype) ?? throw InferenceException.Invalid(
             $"invalid datatype '{datatype}' for input '{name}'");
+        if (type.IsBytes)
+        {
+            return (tensor, ReadJsonStrings(name, tensor, data, elements, bytesLeft, rentedBuffers));
+        }
         if (elements > bytesLeft / type.ElementSize || elements * type.ElementSize > Array.MaxLength)
         {
             throw new InferenceException(StatusCode.ResourceExhausted,
@@ -155,6 +159,36 @@ internal static class RestInferRequestReader
                 $"unexpected number of elements in 'data' of input '{name}': expected {elements} for shape {ConfigTensor.Format(tensor.Shape)}, got {count}");
         }
         return (tensor, UnsafeByteOperations.UnsafeWrap(bytes));
+    }
+
+    /// <summary>BYTES "data" (JSON strings, UTF-8 encoded) into Triton's serialization, the form raw BYTES inputs have.</summary>
+    private static ByteString ReadJsonStrings(string name, ModelInferRequest.Types.InferInputTensor tensor, JsonElement data,
+        long elements, long bytesLeft, List<byte[]> rentedBuffers)
+    {
+        var values = JsonTensorData.ReadStrings(data, name);
+        if (values.Count != elements)
+        {
+            throw InferenceException.Invalid(
+                $"unexpected number of elements in 'data' of input '{name}': expected {elements} for shape {ConfigTensor.Format(tensor.Shape)}, got {values.Count}");
+        }
+        long size = 0;
+        foreach (var value in values)
+        {
+            size += BytesSerialization.ElementSize(value.Length);
+        }
+        if (size > bytesLeft || size > Array.MaxLength)
+        {
+            throw new InferenceException(StatusCode.ResourceExhausted,
+                $"input '{name}' with shape {ConfigTensor.Format(tensor.Shape)} BYTES needs more bytes than the server's MaxRequestBytes allows");
+        }
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max((int)size, 1));
+        rentedBuffers.Add(rented);
+        var offset = 0;
+        foreach (var value in values)
+        {
+            offset += BytesSerialization.WriteElement(value, rented.AsSpan(offset));
+        }
+        return UnsafeByteOperations.UnsafeWrap(rented.AsMemory(0, offset));
     }
 
     private static string RequiredString(JsonElement element, string property, string what)

@@ -55,7 +55,14 @@ internal static class RestInferResponseWriter
                     var type = TensorDataType.FromName(output.Datatype) ?? throw InferenceException.Invalid(
                         $"output '{output.Name}' has datatype {output.Datatype}, which has no JSON form: ask for it with binary_data");
                     writer.WritePropertyName("data");
-                    JsonTensorData.WriteJsonArray(writer, raw.Span, type);
+                    if (type.IsBytes)
+                    {
+                        JsonTensorData.WriteJsonStrings(writer, raw.Span, output.Name, response.ModelName);
+                    }
+                    else
+                    {
+                        JsonTensorData.WriteJsonArray(writer, raw.Span, type);
+                    }
                 }
                 writer.WriteEndObject();
             }

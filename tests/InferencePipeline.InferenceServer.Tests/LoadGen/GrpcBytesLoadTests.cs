@@ -1,0 +1,99 @@
+using System.Text;
+using Inference;
+using InferencePipeline.LoadGen;
+using InferencePipeline.ModelRepository;
+using InferencePipeline.Onnx;
+using Xunit.Abstractions;
+
+namespace InferencePipeline.InferenceServer.Tests.LoadGen;
+
+/// <summary>The load generator's BYTES requests against our embedded server's string models, over real gRPC.</summary>
+[Collection(LoadGenTimingCollection.Name)]
+public sealed class GrpcBytesLoadTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly string _repository = Directory.CreateTempSubdirectory("loadgen-bytes-").FullName;
+    private EmbeddedInferenceServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        var text = Path.Combine(_repository, "text.onnx.src");
+        DemoModels.WriteStringIdentity(text);
+        var config = DefaultModelConfig.Create("text", DemoModels.TextInputs, DemoModels.TextOutputs, maxBatchSize: 8);
+        config.DynamicBatching = new ModelDynamicBatching { MaxQueueDelayMicroseconds = 1_000 };
+        await ModelRepositoryLayout.CreateEntryAsync(_repository, "text", text, config);
+        var mixed = Path.Combine(_repository, "mixed.onnx.src");
+        DemoModels.WriteStringAndAdd(mixed);
+        await ModelRepositoryLayout.CreateEntryAsync(_repository, "text_add", mixed,
+            DefaultModelConfig.Create("text_add", DemoModels.MixedInputs, DemoModels.MixedOutputs, maxBatchSize: 8));
+        File.Delete(text);
+        File.Delete(mixed);
+        _server = await EmbeddedInferenceServer.StartAsync(
+            new InferenceServerOptions { ModelRepository = _repository, ControlMode = ModelControlMode.None }, port: 0);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_repository, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("text_add")]
+    public async Task Synthetic_bytes_requests_run_under_concurrency_without_errors(string model)
+    {
+        using var target = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, model, batchSize: 4, InputDataMode.Zero);
+
+        var text = target.Request.Inputs[0];
+        Assert.Equal("BYTES", text.Datatype);
+        Assert.Equal([4L, DemoModels.TextWidth], text.Shape);
+        Assert.Equal(8 * (4 + TensorDataFactory.DefaultStringLength), target.Request.RawInputContents[0].Length);
+        var before = await target.ReadModelStatisticsAsync(CancellationToken.None);
+
+        var result = await new ConcurrencyLoadGenerator().MeasureDetailedAsync(
+            target, 4, new LoadGenOptions { WindowMs = 200, MaxTrials = 3, WarmupMs = 100 });
+
+        output.WriteLine($"{model} BYTES over gRPC, batch 4, concurrency 4: {result.Stats.ThroughputPerSec:N0} infer/s, p50 {result.Stats.P50Ms:F3} ms");
+        Assert.Equal(0, result.ErrorCount);
+        Assert.True(result.Stats.RequestCount > 20, $"{result.Stats.RequestCount} requests");
+        var after = await target.ReadModelStatisticsAsync(CancellationToken.None);
+        Assert.True(after!.InferenceStats.Success.Count - (before?.InferenceStats.Success.Count ?? 0) >= (ulong)result.Stats.RequestCount);
+    }
+
+    [Fact]
+    public async Task Input_data_strings_reach_the_model_step_by_step_and_batched()
+    {
+        // perf_analyzer's input data format: a plain array of strings and content with a shape.
+        var json = """
+            { "data": [
+                { "TEXT": ["hello", "wörld"] },
+                { "TEXT": { "content": ["日本", ""], "shape": [2] } }
+            ] }
+            """;
+        using var target = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "text", PerfAnalyzerInputData.Parse(json), batchSize: 2);
+        using var channel = GrpcInferenceTarget.CreateChannel(_server.GrpcAddress);
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+
+        Assert.Equal(2, target.Requests.Count);
+        var first = await client.ModelInferAsync(target.Requests[0]);
+        var second = await client.ModelInferAsync(target.Requests[1]);
+
+        Assert.Equal(["hello", "wörld", "日本", ""], Strings(first));
+        Assert.Equal(["日本", "", "hello", "wörld"], Strings(second));
+        var result = await new ConcurrencyLoadGenerator().MeasureDetailedAsync(target, 2, new LoadGenOptions { WindowRequests = 20, MaxTrials = 3 });
+        Assert.Equal(0, result.ErrorCount);
+    }
+
+    private static string[] Strings(ModelInferResponse response)
+    {
+        var data = response.RawOutputContents[0].Span;
+        var values = new List<string>();
+        while (data.Length > 0)
+        {
+            var length = BitConverter.ToInt32(data[..4]);
+            values.Add(Encoding.UTF8.GetString(data.Slice(4, length)));
+            data = data[(4 + length)..];
+        }
+        return [.. values];
+    }
+}
