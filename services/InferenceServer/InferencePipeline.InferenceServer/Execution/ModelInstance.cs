@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
@@ -218,10 +219,42 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
         }
     }
 
+    /// <summary>Bytes of this job's rows over its requested numeric outputs (BYTES outputs are serialized on their own).</summary>
+    private int NumericOutputBytes(InferenceJob job)
+    {
+        long total = 0;
+        for (var k = 0; k < job.OutputCount; k++)
+        {
+            var o = job.OutputOrder[k];
+            if (_model.Outputs[o].Type is { IsBytes: true })
+            {
+                continue;
+            }
+
+            long bytes = _outputValues[o].GetTensorMutableRawData().Length;
+            var shape = _outputShapes[o];
+            total += _model.Batching ? bytes / shape[0] * job.BatchSize : bytes;
+        }
+
+        return checked((int)total);
+    }
+
     private ModelInferResponse BuildResponse(InferenceJob job, int rowStart)
     {
         var response = new ModelInferResponse { ModelName = _model.Name, ModelVersion = _model.Version, Id = job.Request.Id };
         var raw = job.RawOutput || _model.OutputsNeedRaw;
+        // Raw numeric outputs are copied into one pooled array and sent as views of it; the writer of the
+        // response returns the array, so the request path allocates nothing in proportion to the tensors.
+        var rawOffset = 0;
+        if (raw)
+        {
+            var rawBytes = NumericOutputBytes(job);
+            if (rawBytes > 0)
+            {
+                response.RentedOutputBuffer = ArrayPool<byte>.Shared.Rent(rawBytes);
+            }
+        }
+
         for (var k = 0; k < job.OutputCount; k++)
         {
             var o = job.OutputOrder[k];
@@ -251,7 +284,10 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
 
             if (raw)
             {
-                response.RawOutputContents.Add(ByteString.CopyFrom(data));
+                var destination = response.RentedOutputBuffer.AsMemory(rawOffset, data.Length);
+                data.CopyTo(destination.Span);
+                rawOffset += data.Length;
+                response.RawOutputContents.Add(UnsafeByteOperations.UnsafeWrap(destination));
             }
             else
             {

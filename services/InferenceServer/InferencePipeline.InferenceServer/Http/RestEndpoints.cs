@@ -104,7 +104,17 @@ internal static class RestEndpoints
             rented = body.Array;
             var request = RestInferRequestReader.Read(name, version, body.Memory, HeaderLength(context.Request), maxRequestBytes, inputBuffers);
             var response = await runner.InferAsync(request.Request).ConfigureAwait(false);
-            await RestInferResponseWriter.WriteAsync(context.Response, response, request).ConfigureAwait(false);
+            try
+            {
+                await RestInferResponseWriter.WriteAsync(context.Response, response, request).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (response.RentedOutputBuffer is { } outputs)
+                {
+                    ArrayPool<byte>.Shared.Return(outputs);
+                }
+            }
         }
         catch (InferenceException e)
         {

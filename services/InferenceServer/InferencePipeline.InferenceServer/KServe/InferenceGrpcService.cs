@@ -9,8 +9,10 @@ namespace InferencePipeline.InferenceServer.KServe;
 
 /// <summary>
 /// KServe v2 <c>inference.GRPCInferenceService</c> with Triton's extensions, over the embedded model registry.
-/// Refusals become gRPC statuses with Triton-like messages.
+/// Refusals become gRPC statuses with Triton-like messages. ModelInfer travels through pooled buffers
+/// (<see cref="PooledInferServiceBinder"/>).
 /// </summary>
+[BindServiceMethod(typeof(PooledInferServiceBinder), nameof(PooledInferServiceBinder.BindService))]
 internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunner runner, IOptions<InferenceServerOptions> options)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
@@ -43,6 +45,15 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunn
         catch (InferenceException e)
         {
             throw new RpcException(new Status(e.Code, e.Message));
+        }
+        finally
+        {
+            // The inputs were copied into the batch's tensors; the receive buffer they pointed into can go back.
+            if (request.ReceiveBuffer is { } received)
+            {
+                request.ReceiveBuffer = null;
+                System.Buffers.ArrayPool<byte>.Shared.Return(received);
+            }
         }
     }
 
