@@ -3,12 +3,15 @@ using Inference;
 
 namespace InferencePipeline.ModelRepository;
 
-/// <summary>Reads and writes config.pbtxt files.</summary>
+/// <summary>
+/// Reads and writes config.pbtxt files. A stage that rewrites a config it read uses the document methods, so
+/// fields our ModelConfig does not declare survive; <see cref="Read"/> refuses such fields rather than lose them.
+/// </summary>
 public static class ModelConfigFile
 {
     public const string FileName = "config.pbtxt";
 
-    /// <summary>Reads and parses a config.pbtxt; parse errors name the file, line and column.</summary>
+    /// <summary>Reads and parses a config.pbtxt; parse errors (an unknown field among them) name the file, line and column.</summary>
     public static ModelConfig Read(string path)
     {
         string text = File.ReadAllText(path, Encoding.UTF8);
@@ -21,13 +24,38 @@ public static class ModelConfigFile
         return ModelConfigText.Parse(text, path);
     }
 
-    /// <summary>
-    /// Writes the config atomically: a temp file in the same directory, then a rename over the target, so a
-    /// server polling the repository never loads a half-written config.
-    /// </summary>
-    public static async Task WriteAsync(string path, ModelConfig config, CancellationToken cancellationToken = default)
+    /// <summary>Reads a config.pbtxt keeping its unknown fields; parse errors name the file, line and column.</summary>
+    public static ModelConfigDocument ReadDocument(string path)
     {
-        string text = ModelConfigText.Format(config);
+        string text = File.ReadAllText(path, Encoding.UTF8);
+        return ModelConfigText.ParseDocument(text, path);
+    }
+
+    public static async Task<ModelConfigDocument> ReadDocumentAsync(string path, CancellationToken cancellationToken = default)
+    {
+        string text = await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+        return ModelConfigText.ParseDocument(text, path);
+    }
+
+    public static Task WriteAsync(string path, ModelConfig config, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return WriteTextAsync(path, ModelConfigText.Format(config), cancellationToken);
+    }
+
+    /// <summary>Writes the config with its unknown fields back in their blocks.</summary>
+    public static Task WriteAsync(string path, ModelConfigDocument document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return WriteTextAsync(path, ModelConfigText.Format(document), cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes atomically: a temp file in the same directory, then a rename over the target, so a server
+    /// polling the repository never loads a half-written config.
+    /// </summary>
+    private static async Task WriteTextAsync(string path, string text, CancellationToken cancellationToken)
+    {
         string fullPath = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(fullPath)!;
         Directory.CreateDirectory(directory);

@@ -5,12 +5,20 @@ namespace InferencePipeline.ModelRepository;
 
 /// <summary>
 /// Triton's config.pbtxt: the protobuf text format of <see cref="ModelConfig"/>.
-/// <see cref="Format"/> writes what <see cref="Parse(string)"/> reads back equal (round trip).
+/// <see cref="Format(ModelConfig)"/> writes what <see cref="Parse(string)"/> reads back equal (round trip), and
+/// <see cref="Format(ModelConfigDocument)"/> what <see cref="ParseDocument(string, string)"/> reads back equal,
+/// unknown fields included.
 /// </summary>
 public static class ModelConfigText
 {
-    /// <summary>Parses config.pbtxt text; throws <see cref="ModelConfigFormatException"/> naming line, column and problem.</summary>
-    public static ModelConfig Parse(string text) => Parse(text, "config.pbtxt");
+    public const string DefaultSource = "config.pbtxt";
+
+    /// <summary>
+    /// Parses config.pbtxt text; throws <see cref="ModelConfigFormatException"/> naming line, column and problem.
+    /// A field our ModelConfig does not declare is an error here, because a bare ModelConfig could not carry it
+    /// and it would be lost; use <see cref="ParseDocument(string, string)"/> to keep such fields.
+    /// </summary>
+    public static ModelConfig Parse(string text) => Parse(text, DefaultSource);
 
     /// <param name="text">The file content.</param>
     /// <param name="source">What to call the input in error messages (usually the file path).</param>
@@ -22,10 +30,31 @@ public static class ModelConfigText
         return config;
     }
 
+    /// <summary>
+    /// Parses config.pbtxt text, keeping fields our ModelConfig does not declare (Triton's sequence_batching,
+    /// ensemble_scheduling, ...) as written. Malformed text, unknown values included, still throws
+    /// <see cref="ModelConfigFormatException"/> naming line, column and problem.
+    /// </summary>
+    public static ModelConfigDocument ParseDocument(string text, string source = DefaultSource)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var config = new ModelConfig();
+        var unknown = ProtoTextParser.MergeKeepingUnknown(text, source, config);
+        return new ModelConfigDocument(config, unknown);
+    }
+
     /// <summary>Writes the config in Triton's usual text layout (only fields that are set).</summary>
     public static string Format(ModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         return ProtoTextWriter.Write(config);
+    }
+
+    /// <summary>Writes the config as <see cref="Format(ModelConfig)"/> does, each unknown field at the end of the block that held it.</summary>
+    /// <exception cref="InvalidOperationException">An unknown field's block is missing from the config (see <see cref="ModelConfigDocument.WithConfig"/>).</exception>
+    public static string Format(ModelConfigDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return ProtoTextWriter.Write(document.Config, document.UnknownFields);
     }
 }

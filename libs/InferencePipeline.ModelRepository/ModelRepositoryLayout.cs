@@ -36,7 +36,7 @@ public static class ModelRepositoryLayout
     /// the ONNX file copied to <c>&lt;version&gt;/model.onnx</c>. Both are written to temp files and renamed,
     /// so a server scanning the repository never sees half a model. Returns the entry directory.
     /// </summary>
-    public static async Task<string> CreateEntryAsync(
+    public static Task<string> CreateEntryAsync(
         string repoRoot,
         string modelName,
         string onnxSourcePath,
@@ -45,6 +45,20 @@ public static class ModelRepositoryLayout
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
+        return CreateEntryAsync(repoRoot, modelName, onnxSourcePath, new ModelConfigDocument(config), version, cancellationToken);
+    }
+
+    /// <summary>As above, with the config's unknown fields written back (a stage passing on a config it read).</summary>
+    public static async Task<string> CreateEntryAsync(
+        string repoRoot,
+        string modelName,
+        string onnxSourcePath,
+        ModelConfigDocument document,
+        int version = 1,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var config = document.Config;
         string entry = EntryDirectory(repoRoot, modelName);
         string versionDir = VersionDirectory(repoRoot, modelName, version);
         if (!File.Exists(onnxSourcePath))
@@ -58,11 +72,12 @@ public static class ModelRepositoryLayout
                 $"config name '{config.Name}' differs from model name '{modelName}'; Triton requires them to match", nameof(config));
         }
 
-        var named = config;
+        var named = document;
         if (config.Name.Length == 0)
         {
-            named = config.Clone();
-            named.Name = modelName;
+            var clone = config.Clone();
+            clone.Name = modelName;
+            named = document.WithConfig(clone);
         }
 
         Directory.CreateDirectory(versionDir);

@@ -12,23 +12,38 @@ namespace InferencePipeline.ModelRepository.TextFormat;
 /// repeated scalars as <c>a: [1, 2]</c> or repeated lines, enums by name or number, maps as repeated
 /// <c>key/value</c> entries, optional <c>,</c>/<c>;</c> separators and <c>#</c> comments.
 /// Every problem becomes a <see cref="ModelConfigFormatException"/> at the offending token.
+/// A field the descriptor does not know is either an error or, when the caller keeps unknown fields, read
+/// past by <see cref="UnknownFieldReader"/> and kept as written under the path of its message
+/// (<see cref="MessagePaths"/>).
 /// </summary>
 internal sealed class ProtoTextParser
 {
     private readonly TextTokenizer _tokens;
+    private readonly UnknownFieldReader? _unknownReader;
+    private List<UnknownConfigField> _unknown = [];
 
-    private ProtoTextParser(string text, string source)
+    private ProtoTextParser(string text, string source, bool keepUnknown)
     {
         _tokens = new TextTokenizer(text, source);
+        _unknownReader = keepUnknown ? new UnknownFieldReader(_tokens) : null;
     }
 
+    /// <summary>Parses into <paramref name="target"/>; an unknown field is an error.</summary>
     public static void Merge(string text, string source, IMessage target)
     {
-        var parser = new ProtoTextParser(text, source);
-        parser.ParseFields(target, closing: null);
+        var parser = new ProtoTextParser(text, source, keepUnknown: false);
+        parser.ParseFields(target, closing: null, MessagePaths.Top);
     }
 
-    private void ParseFields(IMessage message, char? closing)
+    /// <summary>Parses into <paramref name="target"/> and returns the unknown fields, in the order written.</summary>
+    public static List<UnknownConfigField> MergeKeepingUnknown(string text, string source, IMessage target)
+    {
+        var parser = new ProtoTextParser(text, source, keepUnknown: true);
+        parser.ParseFields(target, closing: null, MessagePaths.Top);
+        return parser._unknown;
+    }
+
+    private void ParseFields(IMessage message, char? closing, string path)
     {
         var descriptor = message.Descriptor;
         var seenSingular = new HashSet<int>();
@@ -57,8 +72,14 @@ internal sealed class ProtoTextParser
             }
 
             _tokens.Next();
-            var field = descriptor.FindFieldByName(token.Text)
-                ?? throw _tokens.Error(token, $"unknown field '{token.Text}' in {descriptor.FullName}");
+            var field = descriptor.FindFieldByName(token.Text);
+            if (field is null)
+            {
+                _unknown.Add(_unknownReader?.Read(token, path)
+                    ?? throw _tokens.Error(token, $"unknown field '{token.Text}' in {descriptor.FullName}"));
+                SkipSeparator();
+                continue;
+            }
 
             if (!field.IsRepeated && !seenSingular.Add(field.FieldNumber))
             {
@@ -71,17 +92,21 @@ internal sealed class ProtoTextParser
                 throw _tokens.Error(token, $"field '{field.Name}' and another member of oneof '{oneof.Name}' are both set");
             }
 
-            ParseFieldValue(message, field, token);
-
-            // Text format allows an optional separator after each field.
-            if (_tokens.Current.IsSymbol(',') || _tokens.Current.IsSymbol(';'))
-            {
-                _tokens.Next();
-            }
+            ParseFieldValue(message, field, MessagePaths.Field(path, field.Name));
+            SkipSeparator();
         }
     }
 
-    private void ParseFieldValue(IMessage message, FieldDescriptor field, TextToken nameToken)
+    /// <summary>Text format allows an optional separator after each field.</summary>
+    private void SkipSeparator()
+    {
+        if (_tokens.Current.IsSymbol(',') || _tokens.Current.IsSymbol(';'))
+        {
+            _tokens.Next();
+        }
+    }
+
+    private void ParseFieldValue(IMessage message, FieldDescriptor field, string fieldPath)
     {
         bool isMessage = field.FieldType is FieldType.Message or FieldType.Group;
         if (_tokens.Current.IsSymbol(':'))
@@ -109,7 +134,7 @@ internal sealed class ProtoTextParser
 
             while (true)
             {
-                ParseOneValue(message, field);
+                ParseOneValue(message, field, fieldPath);
                 var separator = _tokens.Next();
                 if (separator.IsSymbol(']'))
                 {
@@ -123,14 +148,14 @@ internal sealed class ProtoTextParser
             }
         }
 
-        ParseOneValue(message, field);
+        ParseOneValue(message, field, fieldPath);
     }
 
-    private void ParseOneValue(IMessage message, FieldDescriptor field)
+    private void ParseOneValue(IMessage message, FieldDescriptor field, string fieldPath)
     {
         if (field.IsMap)
         {
-            ParseMapEntry(message, field);
+            ParseMapEntry(message, field, fieldPath);
             return;
         }
 
@@ -139,14 +164,15 @@ internal sealed class ProtoTextParser
             IMessage child;
             if (field.IsRepeated)
             {
+                var list = (IList)field.Accessor.GetValue(message);
                 child = NewMessage(field.MessageType);
-                ParseBlock(child);
-                ((IList)field.Accessor.GetValue(message)).Add(child);
+                ParseBlock(child, MessagePaths.Element(fieldPath, list.Count));
+                list.Add(child);
             }
             else
             {
                 child = field.Accessor.GetValue(message) as IMessage ?? NewMessage(field.MessageType);
-                ParseBlock(child);
+                ParseBlock(child, fieldPath);
                 field.Accessor.SetValue(message, child);
             }
 
@@ -164,16 +190,16 @@ internal sealed class ProtoTextParser
         }
     }
 
-    private void ParseBlock(IMessage child)
+    private void ParseBlock(IMessage child, string path)
     {
         var open = _tokens.Next();
         if (open.IsSymbol('{'))
         {
-            ParseFields(child, '}');
+            ParseFields(child, '}', path);
         }
         else if (open.IsSymbol('<'))
         {
-            ParseFields(child, '>');
+            ParseFields(child, '>', path);
         }
         else
         {
@@ -181,7 +207,7 @@ internal sealed class ProtoTextParser
         }
     }
 
-    private void ParseMapEntry(IMessage message, FieldDescriptor field)
+    private void ParseMapEntry(IMessage message, FieldDescriptor field, string fieldPath)
     {
         var keyField = field.MessageType.FindFieldByNumber(1);
         var valueField = field.MessageType.FindFieldByNumber(2);
@@ -190,6 +216,7 @@ internal sealed class ProtoTextParser
             $"expected '{{' to open an entry of map '{field.Name}', found {open.Describe()}");
 
         object? key = null, value = null;
+        List<UnknownConfigField>? valueUnknown = null;
         while (!_tokens.Current.IsSymbol(close))
         {
             var name = _tokens.Next();
@@ -222,8 +249,12 @@ internal sealed class ProtoTextParser
                         _tokens.Next();
                     }
 
+                    // The value's path needs the key, which may come after it: collect its unknown fields apart.
+                    var outer = _unknown;
+                    _unknown = valueUnknown = [];
                     var child = NewMessage(valueField.MessageType);
-                    ParseBlock(child);
+                    ParseBlock(child, MessagePaths.Top);
+                    _unknown = outer;
                     value = child;
                 }
                 else
@@ -250,6 +281,12 @@ internal sealed class ProtoTextParser
 
         _tokens.Next();
         key ??= DefaultScalar(keyField);
+        if (valueUnknown is not null)
+        {
+            string valuePath = MessagePaths.MapValue(fieldPath, keyField, key);
+            _unknown.AddRange(valueUnknown.Select(f => f with { Path = MessagePaths.Join(valuePath, f.Path) }));
+        }
+
         value ??= valueField.FieldType == FieldType.Message ? NewMessage(valueField.MessageType) : DefaultScalar(valueField);
         var map = (IDictionary)field.Accessor.GetValue(message);
         map[key] = value; // text format: a repeated key keeps the last entry

@@ -10,37 +10,96 @@ namespace InferencePipeline.ModelRepository.TextFormat;
 /// Writes any generated message as protobuf text format in the layout Triton's own examples use:
 /// repeated messages as <c>input [ { ... }, { ... } ]</c>, repeated scalars as <c>dims: [ 256 ]</c>,
 /// maps as one <c>parameters { key: ... value { ... } }</c> block per entry (sorted by key so the output is
-/// stable), enums by name, fields in declaration order, and only fields that are set.
+/// stable), enums by name, fields in declaration order, and only fields that are set. Unknown fields kept
+/// by the parser go at the end of the block they came from (found by <see cref="MessagePaths"/>), as written.
 /// </summary>
 internal sealed class ProtoTextWriter
 {
     private const int IndentStep = 2;
     private readonly StringBuilder _out = new();
+    private readonly Dictionary<string, List<UnknownConfigField>> _unknownByPath = new(StringComparer.Ordinal);
+    private int _unknownLeft;
 
-    public static string Write(IMessage message)
+    public static string Write(IMessage message) => Write(message, []);
+
+    /// <exception cref="InvalidOperationException">An unknown field's block is not in <paramref name="message"/>.</exception>
+    public static string Write(IMessage message, IReadOnlyList<UnknownConfigField> unknownFields)
     {
         var writer = new ProtoTextWriter();
-        writer.WriteFields(message, 0);
+        foreach (var field in unknownFields)
+        {
+            if (!writer._unknownByPath.TryGetValue(field.Path, out var list))
+            {
+                writer._unknownByPath[field.Path] = list = [];
+            }
+
+            list.Add(field);
+        }
+
+        writer._unknownLeft = unknownFields.Count;
+        writer.WriteFields(message, 0, MessagePaths.Top);
+        if (writer._unknownLeft > 0)
+        {
+            // Writing them elsewhere would change their meaning; dropping them silently is what this type exists to avoid.
+            var homeless = writer._unknownByPath.Values.SelectMany(l => l).Select(f => $"'{f.FullName}' (line {f.Line})");
+            throw new InvalidOperationException(
+                $"unknown field(s) {string.Join(", ", homeless)} belong in blocks the config no longer has; use ModelConfigDocument.WithConfig to drop them with their blocks");
+        }
+
         return writer._out.ToString();
     }
 
-    private void WriteFields(IMessage message, int indent)
+    private void WriteFields(IMessage message, int indent, string path)
     {
         foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
         {
             object value = field.Accessor.GetValue(message);
+            string fieldPath = MessagePaths.Field(path, field.Name);
             if (field.IsMap)
             {
-                WriteMap(field, (IDictionary)value, indent);
+                WriteMap(field, (IDictionary)value, indent, fieldPath);
             }
             else if (field.IsRepeated)
             {
-                WriteRepeated(field, (IList)value, indent);
+                WriteRepeated(field, (IList)value, indent, fieldPath);
             }
             else if (IsSet(message, field, value))
             {
-                WriteSingle(field.Name, field, value, indent);
+                WriteSingle(field.Name, field, value, indent, fieldPath);
             }
+        }
+
+        WriteUnknown(path, indent);
+    }
+
+    /// <summary>
+    /// Writes the unknown fields of one block as written, continuation lines moved by the same amount as the
+    /// first so nested blocks keep their shape (text format strings cannot span lines, so this never changes a value).
+    /// </summary>
+    private void WriteUnknown(string path, int indent)
+    {
+        if (_unknownByPath.Count == 0 || !_unknownByPath.Remove(path, out var fields))
+        {
+            return;
+        }
+
+        foreach (var field in fields)
+        {
+            var lines = field.Text.Split('\n');
+            Line(indent, lines[0].TrimEnd('\r'));
+            for (int i = 1; i < lines.Length; i++)
+            {
+                string line = lines[i].TrimEnd('\r');
+                int strip = 0;
+                while (strip < field.Column - 1 && strip < line.Length && line[strip] is ' ' or '\t')
+                {
+                    strip++;
+                }
+
+                Line(indent, line[strip..]);
+            }
+
+            _unknownLeft--;
         }
     }
 
@@ -65,12 +124,12 @@ internal sealed class ProtoTextWriter
         };
     }
 
-    private void WriteSingle(string name, FieldDescriptor field, object value, int indent)
+    private void WriteSingle(string name, FieldDescriptor field, object value, int indent, string fieldPath)
     {
         if (value is IMessage child)
         {
             Line(indent, $"{name} {{");
-            WriteFields(child, indent + IndentStep);
+            WriteFields(child, indent + IndentStep, fieldPath);
             Line(indent, "}");
         }
         else
@@ -79,7 +138,7 @@ internal sealed class ProtoTextWriter
         }
     }
 
-    private void WriteRepeated(FieldDescriptor field, IList values, int indent)
+    private void WriteRepeated(FieldDescriptor field, IList values, int indent, string fieldPath)
     {
         if (values.Count == 0)
         {
@@ -97,14 +156,14 @@ internal sealed class ProtoTextWriter
         for (int i = 0; i < values.Count; i++)
         {
             Line(indent + IndentStep, "{");
-            WriteFields((IMessage)values[i]!, indent + 2 * IndentStep);
+            WriteFields((IMessage)values[i]!, indent + 2 * IndentStep, MessagePaths.Element(fieldPath, i));
             Line(indent + IndentStep, i == values.Count - 1 ? "}" : "},");
         }
 
         Line(indent, "]");
     }
 
-    private void WriteMap(FieldDescriptor field, IDictionary map, int indent)
+    private void WriteMap(FieldDescriptor field, IDictionary map, int indent, string fieldPath)
     {
         var keyField = field.MessageType.FindFieldByNumber(1);
         var valueField = field.MessageType.FindFieldByNumber(2);
@@ -124,7 +183,7 @@ internal sealed class ProtoTextWriter
             if (entry.Value is IMessage child)
             {
                 Line(indent + IndentStep, "value {");
-                WriteFields(child, indent + 2 * IndentStep);
+                WriteFields(child, indent + 2 * IndentStep, MessagePaths.MapValue(fieldPath, keyField, entry.Key));
                 Line(indent + IndentStep, "}");
             }
             else
@@ -140,9 +199,10 @@ internal sealed class ProtoTextWriter
         ? string.CompareOrdinal(sa, sb)
         : Comparer.DefaultInvariant.Compare(a, b);
 
-    private void Line(int indent, string text) => _out.Append(' ', indent).Append(text).Append('\n');
+    private void Line(int indent, string text) =>
+        (text.Length == 0 ? _out : _out.Append(' ', indent)).Append(text).Append('\n');
 
-    private static string FormatScalar(FieldDescriptor field, object value) => value switch
+    internal static string FormatScalar(FieldDescriptor field, object value) => value switch
     {
         string s => Quote(Encoding.UTF8.GetBytes(s), keepUtf8: true),
         ByteString b => Quote(b.ToByteArray(), keepUtf8: false),

@@ -27,12 +27,19 @@ internal sealed class TextTokenizer
 
     public TextToken Current { get; private set; }
 
+    /// <summary>Where the token last returned by <see cref="Next"/> ends (an offset into <see cref="Slice"/>'s text).</summary>
+    public int PreviousEnd { get; private set; }
+
     public TextToken Next()
     {
         var previous = Current;
+        PreviousEnd = previous.End;
         Current = ReadNext();
         return previous;
     }
+
+    /// <summary>The input exactly as written between two token offsets (for fields kept verbatim).</summary>
+    public string Slice(int start, int end) => _text[start..end];
 
     public ModelConfigFormatException Error(TextToken at, string problem) => new(_source, at.Line, at.Column, problem);
 
@@ -41,38 +48,39 @@ internal sealed class TextTokenizer
     private TextToken ReadNext()
     {
         SkipWhitespaceAndComments();
-        int line = _line, column = _pos - _lineStart + 1;
+        int line = _line, column = _pos - _lineStart + 1, start = _pos;
         if (_pos >= _text.Length)
         {
-            return new TextToken(TextTokenKind.End, "", line, column);
+            return new TextToken(TextTokenKind.End, "", line, column, start, start);
         }
 
         char c = _text[_pos];
         if (char.IsAsciiLetter(c) || c == '_')
         {
-            int start = _pos;
             while (_pos < _text.Length && (char.IsAsciiLetterOrDigit(_text[_pos]) || _text[_pos] == '_'))
             {
                 _pos++;
             }
 
-            return new TextToken(TextTokenKind.Identifier, _text[start.._pos], line, column);
+            return new TextToken(TextTokenKind.Identifier, _text[start.._pos], line, column, start, _pos);
         }
 
         if (char.IsAsciiDigit(c) || (c == '.' && _pos + 1 < _text.Length && char.IsAsciiDigit(_text[_pos + 1])))
         {
-            return new TextToken(TextTokenKind.Number, ReadNumber(), line, column);
+            string number = ReadNumber();
+            return new TextToken(TextTokenKind.Number, number, line, column, start, _pos);
         }
 
         if (c is '"' or '\'')
         {
-            return new TextToken(TextTokenKind.String, ReadString(c, line, column), line, column);
+            string value = ReadString(c, line, column);
+            return new TextToken(TextTokenKind.String, value, line, column, start, _pos);
         }
 
         if (Symbols.Contains(c))
         {
             _pos++;
-            return new TextToken(TextTokenKind.Symbol, c.ToString(), line, column);
+            return new TextToken(TextTokenKind.Symbol, c.ToString(), line, column, start, _pos);
         }
 
         throw ErrorHere($"unexpected character '{c}'");

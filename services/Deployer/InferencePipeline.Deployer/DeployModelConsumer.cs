@@ -43,7 +43,7 @@ public sealed class DeployModelConsumer(
         activity?.SetTag("deploy.target", request.Target.Kind.ToString());
         var servedName = request.Target.Name ?? request.ModelName;
         var endpoint = string.IsNullOrWhiteSpace(request.Target.Endpoint) ? server.Value.GrpcAddress : new Uri(request.Target.Endpoint);
-        ModelConfig config;
+        ModelConfigDocument document;
         string modelPath;
         try
         {
@@ -53,8 +53,9 @@ public sealed class DeployModelConsumer(
                 throw new FileNotFoundException($"The chosen config {request.BestConfigUri} does not exist (looked at {configPath}); re-run profiling and analysis.");
             }
 
-            config = ModelConfigFile.Read(configPath);
-            config.Name = servedName;
+            // The document keeps what the user wrote that our ModelConfig does not know; the served entries get it too.
+            document = ModelConfigFile.ReadDocument(configPath);
+            document.Config.Name = servedName;
             // The profiler's output repository holds each config as a Triton entry, config.pbtxt beside
             // <version>/model.onnx (a link to the tuned model), as Model Analyzer's output repository does.
             modelPath = ModelRepositoryLayout.ServedModelPath(configPath, "the profiler's output repository is incomplete; re-run profiling.");
@@ -65,11 +66,12 @@ public sealed class DeployModelConsumer(
             return;
         }
 
+        var config = document.Config;
         var repositoryUri = ArtifactStore.UriFor(request.PipelineId, Stage, RepositoryFolder);
-        await ModelRepositoryLayout.CreateEntryAsync(artifacts.PathFor(repositoryUri), servedName, modelPath, config, 1, ct);
+        await ModelRepositoryLayout.CreateEntryAsync(artifacts.PathFor(repositoryUri), servedName, modelPath, document, 1, ct);
         await ProgressAsync(context, 0.25, $"Wrote the deployable repository {repositoryUri}/{servedName}");
 
-        await ModelRepositoryLayout.CreateEntryAsync(server.Value.ModelRepository, servedName, modelPath, config, 1, ct);
+        await ModelRepositoryLayout.CreateEntryAsync(server.Value.ModelRepository, servedName, modelPath, document, 1, ct);
         using var channel = GrpcInferenceTarget.CreateChannel(endpoint);
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         var control = new KServeModelControl(client);

@@ -86,11 +86,12 @@ public sealed class TuneOrtConsumer(ArtifactStore store, IOptions<OrtTunerOption
         }
 
         var best = ChooseBest(trials, settings);
-        var config = defaultConfig.Clone();
+        var config = defaultConfig.Config.Clone();
         config.Name = request.ModelName;
         OrtConfigParameters.Apply(config, best.Settings);
+        // The user's fields our ModelConfig does not know (Triton's sequence_batching, ...) go on to the tuned config.
         await ModelRepositoryLayout.CreateEntryAsync(
-            store.PathFor(OrtTunerArtifacts.Repository(request.PipelineId)), request.ModelName, modelPath, config, 1, ct);
+            store.PathFor(OrtTunerArtifacts.Repository(request.PipelineId)), request.ModelName, modelPath, defaultConfig.WithConfig(config), 1, ct);
 
         var report = new TuningReport(request.ModelName, baseline.Settings, best.Settings, baseline.ThroughputPerSec, best.ThroughputPerSec,
             settings.Tolerance, settings.Concurrency, settings.BatchSize, trials);
@@ -177,7 +178,7 @@ public sealed class TuneOrtConsumer(ArtifactStore store, IOptions<OrtTunerOption
         return trials;
     }
 
-    private async Task<ModelConfig?> ReadDefaultConfigAsync(ConsumeContext<TuneOrt> context, TuneOrt request)
+    private async Task<ModelConfigDocument?> ReadDefaultConfigAsync(ConsumeContext<TuneOrt> context, TuneOrt request)
     {
         try
         {
@@ -188,7 +189,7 @@ public sealed class TuneOrtConsumer(ArtifactStore store, IOptions<OrtTunerOption
                 return null;
             }
 
-            return await ModelConfigFile.ReadAsync(path, context.CancellationToken);
+            return await ModelConfigFile.ReadDocumentAsync(path, context.CancellationToken);
         }
         catch (Exception e) when (e is ArtifactUriException or ModelConfigFormatException)
         {

@@ -24,6 +24,8 @@ public sealed class DeployModelConsumerTests(EmbeddedServerFixture server, ITest
         await using var stage = await StageHarness.StartAsync(x => x.AddDeployer(), server.Settings);
         var id = Guid.NewGuid();
         var configUri = await WriteChosenConfigAsync(stage.Store, id);
+        // A Triton-only field the user wrote: the deployed configs must still carry it.
+        await File.AppendAllTextAsync(stage.Store.PathFor(configUri), "model_transaction_policy { decoupled: false }\n");
         var served = $"add_served_{Guid.NewGuid():N}"[..20];
 
         await stage.SendAndPollAsync(new DeployModel(id, "add", configUri, new DeployTarget(DeployTargetKind.LocalServer, Name: served)), Timeout);
@@ -38,8 +40,11 @@ public sealed class DeployModelConsumerTests(EmbeddedServerFixture server, ITest
 
         // The deployable repository: config named after the served model, dynamic batching kept, the model beside it.
         var entry = Path.Combine(stage.Store.PathFor(deployed.RepositoryUri), served);
-        var config = ModelConfigFile.Read(Path.Combine(entry, "config.pbtxt"));
+        var document = ModelConfigFile.ReadDocument(Path.Combine(entry, "config.pbtxt"));
+        var config = document.Config;
         Assert.Equal(served, config.Name);
+        Assert.Equal("model_transaction_policy", Assert.Single(document.UnknownFields).Name);
+        Assert.Equal("model_transaction_policy", Assert.Single(ModelConfigFile.ReadDocument(Path.Combine(server.Repository.Root, served, "config.pbtxt")).UnknownFields).Name);
         Assert.Equal([4], config.DynamicBatching.PreferredBatchSize);
         Assert.Equal(2, Assert.Single(config.InstanceGroup).Count);
         Assert.Equal(File.ReadAllBytes(TestModels.Add), File.ReadAllBytes(Path.Combine(entry, "1", "model.onnx")));

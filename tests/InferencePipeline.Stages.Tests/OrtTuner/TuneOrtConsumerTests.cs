@@ -122,6 +122,25 @@ public sealed class TuneOrtConsumerTests
         Assert.Contains("input_names, input_mask, segment_ids have dynamic dimensions besides the batch", failed.Reason);
     }
 
+    [Fact]
+    public async Task Fields_of_the_default_config_that_our_model_config_lacks_are_kept_in_the_tuned_config()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddOrtTuner(), Fast(maxTrials: 1));
+        var id = Guid.NewGuid();
+        var request = await ConvertedBertAsync(stage.Store, id);
+        var defaultPath = stage.Store.PathFor(request.DefaultConfigUri);
+        await File.AppendAllTextAsync(defaultPath, "model_transaction_policy { decoupled: false }\nresponse_cache { enable: true }\n");
+
+        await stage.SendAndWaitAsync(request);
+
+        var tuned = Assert.IsType<OrtTuned>(stage.Published<OrtTuned>());
+        var document = ModelConfigFile.ReadDocument(stage.Store.PathFor(tuned.TunedConfigUri));
+        var unknown = Assert.Single(document.UnknownFields);
+        Assert.Equal("model_transaction_policy { decoupled: false }", unknown.Text);
+        Assert.True(document.Config.ResponseCache.Enable); // the known fields still come through
+        Assert.Equal(tuned.Best, OrtConfigParameters.Read(document.Config));
+    }
+
     /// <summary>What the converter leaves behind for the demo BERT: the model and its default config.</summary>
     private static async Task<TuneOrt> ConvertedBertAsync(ArtifactStore store, Guid id)
     {

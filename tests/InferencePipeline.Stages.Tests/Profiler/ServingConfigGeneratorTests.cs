@@ -75,6 +75,32 @@ public sealed class ServingConfigGeneratorTests : IDisposable
     }
 
     [Fact]
+    public async Task Unknown_fields_of_the_read_configs_are_written_into_every_generated_config()
+    {
+        var id = Guid.NewGuid();
+        var request = await ProfileRequests.CreateAsync(
+            _store, id, ProfileRequests.FastSpace([1], [4], [1, 2]), TestModels.Identity, TestModels.Add);
+        await File.AppendAllTextAsync(_store.PathFor(request.DefaultConfigUri), "sequence_batching { max_sequence_idle_microseconds: 5 }\n");
+        var tunedPath = _store.PathFor(request.TunedConfigUri);
+        var tunedText = await File.ReadAllTextAsync(tunedPath);
+        Assert.Contains("    count: 1\n", tunedText);
+        // One field at the top, one inside the (only) instance group, which every variant rebuilds from.
+        await File.WriteAllTextAsync(tunedPath,
+            tunedText.Replace("    count: 1\n", "    count: 1\n    rate_limiter_v2 { priority: 2 }\n") + "model_transaction_policy { decoupled: false }\n");
+
+        var configs = await new ServingConfigGenerator(_store).GenerateAsync(request, CancellationToken.None);
+
+        var written = configs.ToDictionary(c => c.Name, c => ModelConfigFile.ReadDocument(_store.PathFor(c.Profile.ConfigUri)));
+        Assert.Equal(["sequence_batching"], written["add_config_default"].UnknownFields.Select(f => f.FullName));
+        foreach (var config in configs.Skip(1))
+        {
+            var document = written[config.Name];
+            Assert.Equal(config.Config, document.Config);
+            Assert.Equal(["instance_group[0].rate_limiter_v2", "model_transaction_policy"], document.UnknownFields.Select(f => f.FullName));
+        }
+    }
+
+    [Fact]
     public async Task Without_preferred_sizes_profiles_instance_counts_without_dynamic_batching()
     {
         var request = await ProfileRequests.CreateAsync(

@@ -45,6 +45,9 @@ internal sealed class InferenceJob : IValueTaskSource
 
     public long EnqueuedTimestamp { get; set; }
 
+    /// <summary>The caller's cancellation (a cancelled call or stream): a job cancelled while queued is not run.</summary>
+    public CancellationToken Cancellation { get; set; }
+
     public ModelInferResponse? Response { get; set; }
 
     public Exception? Error { get; private set; }
@@ -77,6 +80,7 @@ internal sealed class InferenceJob : IValueTaskSource
             InputShapes[i] = null!;
         }
         Request = null!;
+        Cancellation = default;
         Response = null;
         Error = null;
         OutputCount = 0;

@@ -9,13 +9,18 @@ namespace InferencePipeline.InferenceServer.Execution;
 
 /// <summary>
 /// The request path shared by the gRPC and REST surfaces: find the model, check and decode the request,
-/// queue it, wait for its batch, count it.
+/// queue it, wait for its batch, count it. The gRPC stream runs each of its requests through here too, so
+/// statistics count unary, streamed and REST requests alike.
 /// </summary>
 internal sealed class InferenceRunner(ModelRegistry registry, IOptions<InferenceServerOptions> options)
 {
     private readonly long _maxRequestBytes = options.Value.MaxRequestBytes;
 
-    public async ValueTask<ModelInferResponse> InferAsync(ModelInferRequest request)
+    /// <param name="cancellation">
+    /// The caller's call or stream: once cancelled, a request not yet run is dropped from its batch and fails
+    /// with CANCELLED. The wait itself is not cut short, because the pooled job must come back from the batch first.
+    /// </param>
+    public async ValueTask<ModelInferResponse> InferAsync(ModelInferRequest request, CancellationToken cancellation = default)
     {
         var start = Stopwatch.GetTimestamp();
         var model = registry.Acquire(request.ModelName, request.ModelVersion);
@@ -27,6 +32,11 @@ internal sealed class InferenceRunner(ModelRegistry registry, IOptions<Inference
         try
         {
             RequestDecoder.Decode(model.Definition, request, _maxRequestBytes, job);
+            if (cancellation.IsCancellationRequested)
+            {
+                throw Cancelled(request, model.Definition.Name);
+            }
+            job.Cancellation = cancellation;
             model.Enqueue(job);
             await job.Completion.ConfigureAwait(false);
             if (job.Error is { } error)
@@ -52,4 +62,7 @@ internal sealed class InferenceRunner(ModelRegistry registry, IOptions<Inference
             model.Release();
         }
     }
+
+    public static InferenceException Cancelled(ModelInferRequest request, string model) =>
+        new(Grpc.Core.StatusCode.Cancelled, $"request '{request.Id}' for model '{model}' was cancelled before it ran");
 }

@@ -61,6 +61,11 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
     /// <summary>Runs the jobs in <see cref="Batch"/> as one ORT execution and completes each with its own slice.</summary>
     public void RunBatch()
     {
+        if (DropCancelled() == 0)
+        {
+            return;
+        }
+
         var jobs = Batch.AsSpan(0, BatchCount);
         var start = Stopwatch.GetTimestamp();
         var rows = 0;
@@ -127,6 +132,30 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
         }
         jobs.Clear();
         BatchCount = 0;
+    }
+
+    /// <summary>
+    /// Fails the jobs whose caller has gone (a cancelled stream or call) instead of running them, and closes
+    /// the gaps; returns how many are left. One token check per job when nothing is cancelled.
+    /// </summary>
+    private int DropCancelled()
+    {
+        var kept = 0;
+        for (var i = 0; i < BatchCount; i++)
+        {
+            var job = Batch[i];
+            if (job.Cancellation.IsCancellationRequested)
+            {
+                // Built before Fail: once failed, the job may be reset and reused by its caller.
+                var error = InferenceRunner.Cancelled(job.Request, _model.Name);
+                job.Fail(error);
+                continue;
+            }
+            Batch[kept++] = job;
+        }
+        Batch.AsSpan(kept, BatchCount - kept).Clear();
+        BatchCount = kept;
+        return kept;
     }
 
     /// <summary>Concatenates the jobs' inputs along dim 0 into this instance's pinned buffers and wraps them as ORT tensors.</summary>

@@ -40,7 +40,7 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunn
     {
         try
         {
-            return await runner.InferAsync(request).ConfigureAwait(false);
+            return await runner.InferAsync(request, context.CancellationToken).ConfigureAwait(false);
         }
         catch (InferenceException e)
         {
@@ -56,6 +56,11 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunn
             }
         }
     }
+
+    /// <summary>Triton's bidirectional stream: one response per request, errors in-band (see <see cref="ModelStreamInferCall"/>).</summary>
+    public override Task ModelStreamInfer(IAsyncStreamReader<ModelInferRequest> requestStream,
+        IServerStreamWriter<ModelStreamInferResponse> responseStream, ServerCallContext context) =>
+        ModelStreamInferCall.RunAsync(runner, requestStream, responseStream, context.CancellationToken);
 
     public override Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context) =>
         Guard(() => new ModelConfigResponse { Config = registry.Get(request.Name, request.Version).Definition.Config });

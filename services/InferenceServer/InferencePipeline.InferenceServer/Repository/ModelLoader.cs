@@ -71,7 +71,7 @@ internal sealed class ModelLoader(InferenceServerOptions options, ILogger<ModelL
         }
     }
 
-    private static ModelConfig ReadConfig(string name, string directory)
+    private ModelConfig ReadConfig(string name, string directory)
     {
         var path = Path.Combine(directory, ModelConfigFile.FileName);
         if (!File.Exists(path))
@@ -79,14 +79,25 @@ internal sealed class ModelLoader(InferenceServerOptions options, ILogger<ModelL
             // Triton's auto-complete: no config means everything is taken from the model.
             return new ModelConfig { Name = name };
         }
+        ModelConfigDocument document;
         try
         {
-            return ModelConfigFile.Read(path);
+            document = ModelConfigFile.ReadDocument(path);
         }
         catch (FormatException e)
         {
             throw InferenceException.Invalid($"failed to load '{name}': {e.Message}");
         }
+
+        // Triton configs carry fields this server has no use for (sequence_batching, ensemble_scheduling, ...).
+        // Refusing them would make Triton repositories unservable; ignoring them silently would hide that a
+        // sequence model is served without its sequence batcher. So: load, and say once what is not used.
+        if (document.UnknownFields.Count > 0)
+        {
+            logger.LogWarning("Model {Model}: {Path} has fields the embedded server does not know: {Fields}; kept, not used by the embedded server",
+                name, path, string.Join(", ", document.UnknownFields.Select(f => $"'{f.FullName}' (line {f.Line})")));
+        }
+        return document.Config;
     }
 
     private InferenceSession CreateSession(string name, string modelPath, InferencePipeline.Contracts.OrtSettings settings)

@@ -47,19 +47,22 @@ public sealed class ServingConfigGenerator(ArtifactStore store)
     {
         var defaultPath = store.PathFor(request.DefaultConfigUri);
         var tunedPath = store.PathFor(request.TunedConfigUri);
-        var defaultConfig = ModelConfigFile.Read(defaultPath);
-        var tunedConfig = ModelConfigFile.Read(tunedPath);
+        // Documents, not bare configs: what the user wrote that our ModelConfig does not know is written back.
+        var defaultConfig = ModelConfigFile.ReadDocument(defaultPath);
+        var tunedConfig = ModelConfigFile.ReadDocument(tunedPath);
         var defaultModel = ModelRepositoryLayout.ServedModelPath(defaultPath, MissingModelRemedy);
         var tunedModel = ModelRepositoryLayout.ServedModelPath(tunedPath, MissingModelRemedy);
         var model = request.ModelName;
 
         var plan = new List<PlannedConfig>();
-        var baseline = defaultConfig.Clone();
+        var baseline = defaultConfig.Config.Clone();
         baseline.Name = DefaultName(model);
-        plan.Add(Planned(request.PipelineId, baseline, ConfigVariant.Default, defaultModel));
+        plan.Add(Planned(request.PipelineId, defaultConfig.WithConfig(baseline), ConfigVariant.Default, defaultModel));
 
-        // The tuned model as OLive leaves it: its ORT settings, no dynamic batching, one instance.
-        plan.Add(Planned(request.PipelineId, ServingConfigVariants.With(tunedConfig, TunedName(model), [], 1), ConfigVariant.OrtTuned, tunedModel));
+        // The tuned model as OLive leaves it: its ORT settings, no dynamic batching, one instance. Unknown fields
+        // of blocks a variant replaces (a second instance group, a cleared dynamic_batching) go with the block.
+        var tuned = tunedConfig.WithConfig(ServingConfigVariants.With(tunedConfig.Config, TunedName(model), [], 1));
+        plan.Add(Planned(request.PipelineId, tuned, ConfigVariant.OrtTuned, tunedModel));
 
         // Model Analyzer's brute search: each preferred size on its own ([[1],[2],...]), times each count.
         IReadOnlyList<IReadOnlyList<int>> batchings = request.SearchSpace.PreferredBatchSizes.Count == 0
@@ -70,28 +73,29 @@ public sealed class ServingConfigGenerator(ArtifactStore store)
         {
             foreach (var instances in request.SearchSpace.InstanceCounts.Distinct())
             {
-                var config = ServingConfigVariants.With(tunedConfig, SearchName(model, index++), batching, instances);
-                plan.Add(Planned(request.PipelineId, config, ConfigVariant.TritonSearch, tunedModel));
+                var config = ServingConfigVariants.With(tunedConfig.Config, SearchName(model, index++), batching, instances);
+                plan.Add(Planned(request.PipelineId, tunedConfig.WithConfig(config), ConfigVariant.TritonSearch, tunedModel));
             }
         }
 
         return plan;
     }
 
-    private static PlannedConfig Planned(Guid pipelineId, ModelConfig config, ConfigVariant variant, string modelPath)
+    private static PlannedConfig Planned(Guid pipelineId, ModelConfigDocument document, ConfigVariant variant, string modelPath)
     {
+        var config = document.Config;
         var uri = ArtifactStore.UriFor(pipelineId, Stage, OutputRepository, config.Name, ModelConfigFile.FileName);
         var preferred = config.DynamicBatching?.PreferredBatchSize.ToList() ?? [];
         // Triton's default when no instance_group is given is one instance.
         var instances = config.InstanceGroup.Count == 0 ? 1 : config.InstanceGroup.Sum(group => Math.Max(1, group.Count));
         var profile = new ProfiledConfig(config.Name, variant, config.MaxBatchSize, preferred, instances, uri);
-        return new PlannedConfig(profile, config, modelPath);
+        return new PlannedConfig(profile, document, modelPath);
     }
 
     private async Task WriteAsync(Guid pipelineId, PlannedConfig config, CancellationToken cancellationToken)
     {
         var configPath = store.PathFor(config.Profile.ConfigUri);
-        await ModelConfigFile.WriteAsync(configPath, config.Config, cancellationToken);
+        await ModelConfigFile.WriteAsync(configPath, config.Document, cancellationToken);
         var modelPath = store.PathFor(ArtifactStore.UriFor(pipelineId, Stage, OutputRepository, config.Name, "1", ModelRepositoryLayout.ModelFileName));
         LinkModel(config.ModelPath, modelPath);
     }

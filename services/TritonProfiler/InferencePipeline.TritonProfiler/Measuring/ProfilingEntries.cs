@@ -41,7 +41,7 @@ public static class ProfilingEntries
                     : $"{baseName}_{placed.Count}";
                 var entryConfig = config.Config.Clone();
                 entryConfig.Name = entry;
-                await ModelRepositoryLayout.CreateEntryAsync(repository, entry, config.ModelPath, entryConfig, 1, cancellationToken);
+                await ModelRepositoryLayout.CreateEntryAsync(repository, entry, config.ModelPath, config.Document.WithConfig(entryConfig), 1, cancellationToken);
                 placed.Add((config.ModelPath, entry));
             }
 
