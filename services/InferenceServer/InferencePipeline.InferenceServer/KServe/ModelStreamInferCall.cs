@@ -119,6 +119,12 @@ internal sealed class ModelStreamInferCall
         finally
         {
             _writeGate.Release();
+            // The write serialized the outputs (or never will): their pooled array can go back.
+            if (reply.InferResponse?.RentedOutputBuffer is { } rented)
+            {
+                reply.InferResponse.RentedOutputBuffer = null;
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 
