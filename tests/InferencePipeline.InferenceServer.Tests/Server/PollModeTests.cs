@@ -10,8 +10,10 @@ namespace InferencePipeline.InferenceServer.Tests.Server;
 
 /// <summary>
 /// <c>--model-control-mode=poll</c> against a real repository directory that the tests change while the server runs.
-/// The poll interval is short and every wait is for a condition with a deadline, never a fixed sleep.
+/// The poll interval is short and every wait is for a condition with a deadline, never a fixed sleep. In the server
+/// collection (without using its fixtures) so its traffic runs after, not beside, the other server tests'.
 /// </summary>
+[Collection(ServerCollection.Name)]
 public sealed class PollModeTests : IAsyncLifetime
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
@@ -117,6 +119,8 @@ public sealed class PollModeTests : IAsyncLifetime
                 {
                     failures.Enqueue(e.Status.Detail);
                 }
+                // A breath between requests: enough overlap with every swap, without starving the timing tests beside us.
+                await Task.Delay(1);
             }
         })).ToArray();
 

@@ -7,7 +7,8 @@ namespace InferencePipeline.InferenceServer.Tests.Server;
 /// One embedded server (explicit mode, real Kestrel and ORT) whose models each have versions 1, 2 and 3 that
 /// add 10, 20 and 30 (<see cref="TestModelRepository.Addend"/>), under every version policy:
 /// <c>v_latest2</c> (latest 2), <c>v_all</c> (all), <c>v_specific</c> (specific [1, 3]), <c>v_default</c> (no policy);
-/// <c>v_unload</c> and <c>v_reload</c> (all) belong to the tests that unload and reload them.
+/// <c>v_unload</c> and <c>v_reload</c> (all) belong to the tests that unload and reload them. A fixture of
+/// <see cref="ServerCollection"/>, so its traffic does not run beside the other server tests and the timing tests.
 /// </summary>
 public sealed class VersionedServerFixture : IAsyncLifetime
 {
@@ -50,10 +51,4 @@ public sealed class VersionedServerFixture : IAsyncLifetime
         }
         Repository.Dispose();
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class VersionedServerCollection : ICollectionFixture<VersionedServerFixture>
-{
-    public const string Name = "VersionedInferenceServer";
 }

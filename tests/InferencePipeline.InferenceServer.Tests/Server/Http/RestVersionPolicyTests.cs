@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace InferencePipeline.InferenceServer.Tests.Server.Http;
 
-[Collection(VersionedServerCollection.Name)]
+[Collection(ServerCollection.Name)]
 public sealed class RestVersionPolicyTests(VersionedServerFixture fixture)
 {
     [Fact]
