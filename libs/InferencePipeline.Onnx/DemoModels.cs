@@ -55,6 +55,19 @@ public static class DemoModels
         Write(path, g.ToModel(BertGraph.Opset, ProducerName, ProducerVersion));
     }
 
+    /// <summary>
+    /// Writes <c>OUTPUT0 = INPUT0 + addend</c>, FP32 [-1, 16]: same interface as <see cref="WriteAdd"/>, different
+    /// answers, so versions of one model (or a reload) can be told apart by their outputs.
+    /// </summary>
+    public static void WriteAddConstant(string path, float addend)
+    {
+        var g = new OnnxGraphBuilder("demo_add_constant");
+        g.Input(TrivialInputName, TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+        g.NodeNamed(TrivialOutputName, "Add", [TrivialInputName, g.Scalar("addend", addend)]);
+        g.Output(TrivialOutputName, TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+        Write(path, g.ToModel(BertGraph.Opset, ProducerName, ProducerVersion));
+    }
+
     /// <summary>Writes <c>OUTPUT0 = INPUT0</c>, FP32 [-1, 16] with a dynamic batch dim.</summary>
     public static void WriteIdentity(string path) => WriteIdentity(path, TrivialWidth);
 

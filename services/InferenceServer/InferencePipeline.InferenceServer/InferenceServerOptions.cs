@@ -16,6 +16,15 @@ public sealed class InferenceServerOptions
     /// <summary>Models loaded at start in <see cref="ModelControlMode.Explicit"/> mode (Triton's <c>--load-model</c>).</summary>
     public IList<string> LoadModels { get; set; } = new List<string>();
 
+    /// <summary>Triton's default <c>--repository-poll-secs</c>.</summary>
+    public static readonly TimeSpan DefaultRepositoryPollInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Time between two scans of the repository in <see cref="ModelControlMode.Poll"/> mode (Triton's
+    /// <c>--repository-poll-secs</c>); a TimeSpan so tests can poll more often than once a second.
+    /// </summary>
+    public TimeSpan RepositoryPollInterval { get; set; } = DefaultRepositoryPollInterval;
+
     /// <summary>Largest accepted sum of input tensor bytes in one inference request.</summary>
     public long MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
 }

@@ -25,6 +25,7 @@ public static class InferenceServerServiceCollectionExtensions
             optionsBuilder.Configure(configure);
         }
         optionsBuilder.Validate(o => o.MaxRequestBytes > 0, "InferenceServer:MaxRequestBytes must be > 0");
+        optionsBuilder.Validate(o => o.RepositoryPollInterval > TimeSpan.Zero, "InferenceServer:RepositoryPollInterval must be > 0");
 
         services.AddGrpc();
         // Let requests a bit over our own limit through gRPC's framing so RequestDecoder can refuse them with
@@ -39,7 +40,10 @@ public static class InferenceServerServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ModelLoader>>()));
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<InferenceRunner>();
+        services.AddSingleton<RepositoryPoller>();
+        // Registration order is start order: the start-up load finishes before the poller's first rescan is due.
         services.AddHostedService<ModelRepositoryStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<RepositoryPoller>());
         return services;
     }
 

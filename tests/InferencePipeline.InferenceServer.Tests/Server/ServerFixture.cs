@@ -57,8 +57,12 @@ public sealed class ServerFixture : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// The server tests run one after another: each drives real traffic, and more of it in parallel on a 2-core
+/// machine would only slow every one down and disturb the LoadGen timing tests running beside them.
+/// </summary>
 [CollectionDefinition(Name)]
-public sealed class ServerCollection : ICollectionFixture<ServerFixture>
+public sealed class ServerCollection : ICollectionFixture<ServerFixture>, ICollectionFixture<VersionedServerFixture>
 {
     public const string Name = "EmbeddedInferenceServer";
 }

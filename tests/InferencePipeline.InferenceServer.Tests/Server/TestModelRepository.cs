@@ -30,6 +30,26 @@ public sealed class TestModelRepository : IDisposable
         await ModelConfigFile.WriteAsync(ModelRepositoryLayout.ConfigPath(Root, name), config);
     }
 
+    /// <summary>
+    /// Writes one model with several versions: version v computes <c>OUTPUT0 = INPUT0 + <see cref="Addend"/>(v)</c>,
+    /// so a response shows which version answered. <paramref name="root"/> defaults to <see cref="Root"/>.
+    /// </summary>
+    public async Task AddVersionedModelAsync(string name, int[] versions, int maxBatchSize, Action<ModelConfig>? configure = null,
+        string? root = null)
+    {
+        root ??= Root;
+        foreach (var version in versions)
+        {
+            DemoModels.WriteAddConstant(ModelRepositoryLayout.ModelPath(root, name, version), Addend(version));
+        }
+        var config = DefaultModelConfig.Create(name, DemoModels.TrivialInputs, DemoModels.TrivialOutputs, maxBatchSize);
+        configure?.Invoke(config);
+        await ModelConfigFile.WriteAsync(ModelRepositoryLayout.ConfigPath(root, name), config);
+    }
+
+    /// <summary>What version <paramref name="version"/> of a model from <see cref="AddVersionedModelAsync"/> adds.</summary>
+    public static float Addend(int version) => version * 10f;
+
     public void Dispose()
     {
         try

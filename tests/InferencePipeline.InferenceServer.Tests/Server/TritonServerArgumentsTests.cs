@@ -20,8 +20,19 @@ public sealed class TritonServerArgumentsTests
         Assert.Equal(6, values.Count);
     }
 
+    [Fact]
+    public void Maps_poll_mode_and_its_interval()
+    {
+        var values = TritonServerArguments.ToConfiguration(["--model-control-mode=poll", "--repository-poll-secs", "5"]);
+
+        Assert.Equal("Poll", values["InferenceServer:ControlMode"]);
+        Assert.Equal(TimeSpan.FromSeconds(5), TimeSpan.Parse(values["InferenceServer:RepositoryPollInterval"]!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Theory]
-    [InlineData("--model-control-mode=poll", "poll")]
+    [InlineData("--model-control-mode=sometimes", "'none', 'explicit' or 'poll'")]
+    [InlineData("--repository-poll-secs=0", "greater than 0")]
+    [InlineData("--repository-poll-secs=soon", "whole number of seconds")]
     [InlineData("--grpc-port=http", "not a port")]
     [InlineData("--model-repository", "needs a value")]
     public void Refuses_what_it_cannot_honour(string arg, string expected)

@@ -7,9 +7,10 @@ namespace InferencePipeline.InferenceServer.Hosting;
 
 /// <summary>
 /// Loads the start-up models before the server opens its ports (hosted services start before Kestrel):
-/// every repository model in mode none, the --load-model list in mode explicit. Frees them all at stop.
+/// every repository model in mode none, the --load-model list in mode explicit, and in mode poll the poller's
+/// first scan (so it knows what it loaded). Frees them all at stop.
 /// </summary>
-internal sealed class ModelRepositoryStartup(ModelRegistry registry, IOptions<InferenceServerOptions> options,
+internal sealed class ModelRepositoryStartup(ModelRegistry registry, RepositoryPoller poller, IOptions<InferenceServerOptions> options,
     ILogger<ModelRepositoryStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -31,6 +32,11 @@ internal sealed class ModelRepositoryStartup(ModelRegistry registry, IOptions<In
             {
                 await registry.LoadAsync(name, null, cancellationToken).ConfigureAwait(false);
             }
+            return;
+        }
+        if (settings.ControlMode == ModelControlMode.Poll)
+        {
+            await poller.ScanAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 

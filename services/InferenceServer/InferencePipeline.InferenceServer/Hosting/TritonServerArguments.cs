@@ -4,7 +4,8 @@ namespace InferencePipeline.InferenceServer.Hosting;
 
 /// <summary>
 /// Maps tritonserver-style arguments (<c>--model-repository=/m</c>, <c>--grpc-port 8001</c>,
-/// <c>--model-control-mode explicit --load-model bert --load-model add</c>) to configuration keys of the
+/// <c>--model-control-mode explicit --load-model bert --load-model add</c>, <c>--model-control-mode poll
+/// --repository-poll-secs 5</c>) to configuration keys of the
 /// "InferenceServer" section, so scripts written for Triton start the embedded server unchanged.
 /// </summary>
 public static class TritonServerArguments
@@ -57,6 +58,9 @@ public static class TritonServerArguments
                 case "http-port":
                     values[HttpPortKey] = Port(name, Value());
                     break;
+                case "repository-poll-secs":
+                    values[$"{InferenceServerOptions.SectionName}:{nameof(InferenceServerOptions.RepositoryPollInterval)}"] = PollInterval(name, Value());
+                    break;
                 case "max-request-bytes":
                     values[$"{InferenceServerOptions.SectionName}:{nameof(InferenceServerOptions.MaxRequestBytes)}"] = Value();
                     break;
@@ -69,8 +73,15 @@ public static class TritonServerArguments
     {
         "none" => ModelControlMode.None,
         "explicit" => ModelControlMode.Explicit,
-        _ => throw new ArgumentException($"--model-control-mode '{value}' is not supported: use 'none' or 'explicit'"),
+        "poll" => ModelControlMode.Poll,
+        _ => throw new ArgumentException($"--model-control-mode '{value}' is not supported: use 'none', 'explicit' or 'poll'"),
     };
+
+    /// <summary>Seconds, as tritonserver takes them, written as a TimeSpan for the options binder.</summary>
+    private static string PollInterval(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds).ToString("c", CultureInfo.InvariantCulture)
+            : throw new ArgumentException($"--{name} '{value}' is not a whole number of seconds greater than 0");
 
     private static string Port(string name, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535

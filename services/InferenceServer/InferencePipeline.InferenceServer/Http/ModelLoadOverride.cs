@@ -1,28 +1,41 @@
 using System.Text.Json;
-using Inference;
 using InferencePipeline.InferenceServer.Repository;
 
 namespace InferencePipeline.InferenceServer.Http;
 
 /// <summary>
-/// Triton's REST load body: <c>{"parameters": {"config": "&lt;ModelConfig JSON&gt;"}}</c> replaces config.pbtxt for
-/// this load, as the gRPC "config" repository parameter does.
+/// Triton's REST load body, <c>{"parameters": {"config": "&lt;ModelConfig JSON&gt;", "file:1/model.onnx": "&lt;base64&gt;"}}</c>,
+/// taken off its JSON form and handed to <see cref="ModelLoadParameters"/>, which applies the same rules as for gRPC.
 /// </summary>
 internal static class ModelLoadOverride
 {
-    public static ModelConfig? FromLoadBody(string modelName, JsonElement body)
+    public static ModelOverride? FromLoadBody(string modelName, JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object
-            || !body.TryGetProperty("parameters", out var parameters) || parameters.ValueKind != JsonValueKind.Object
-            || !parameters.TryGetProperty("config", out var config))
+            || !body.TryGetProperty("parameters", out var values) || values.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
-        if (config.ValueKind != JsonValueKind.String)
-        {
-            throw ModelControl.NotAString(modelName);
-        }
 
-        return ModelControl.ParseOverride(modelName, config.GetString()!);
+        var parameters = new ModelLoadParameters(modelName);
+        foreach (var parameter in values.EnumerateObject())
+        {
+            if (parameter.Name == ModelLoadParameters.ConfigParameter)
+            {
+                parameters.AddConfig(parameter.Value.ValueKind == JsonValueKind.String
+                    ? parameter.Value.GetString()!
+                    : throw ModelControl.NotAString(modelName));
+            }
+            else if (ModelLoadParameters.IsFile(parameter.Name))
+            {
+                // JSON has no bytes: Triton's REST API carries file content base64-encoded.
+                if (parameter.Value.ValueKind != JsonValueKind.String || !parameter.Value.TryGetBytesFromBase64(out var content))
+                {
+                    throw ModelControl.FileNotBytes(modelName, parameter.Name, "a base64 string");
+                }
+                parameters.AddFile(parameter.Name, content);
+            }
+        }
+        return parameters.Build();
     }
 }

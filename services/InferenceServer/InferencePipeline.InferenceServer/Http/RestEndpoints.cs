@@ -74,7 +74,7 @@ internal static class RestEndpoints
     {
         try
         {
-            var metadata = ModelMetadataBuilder.Build(registry.Get(name, version).Definition);
+            var metadata = ModelMetadataBuilder.Build(registry, name, version);
             return Results.Json(new
             {
                 name = metadata.Name,
@@ -162,10 +162,7 @@ internal static class RestEndpoints
     {
         try
         {
-            IEnumerable<LoadedModel> models = name is null
-                ? registry.Loaded.OrderBy(m => m.Definition.Name, StringComparer.Ordinal)
-                : [registry.Get(name, version)];
-            var snapshots = models.Select(m => m.Statistics.Snapshot(m.Definition.Name, m.Definition.Version)).ToList();
+            var snapshots = ModelStatisticsSelection.Select(registry, name, version).Select(m => m.Statistics.Snapshot(m.Definition.Name, m.Definition.Version)).ToList();
             return Json(writer => StatisticsJson.Write(writer, snapshots));
         }
         catch (InferenceException e)
@@ -176,8 +173,7 @@ internal static class RestEndpoints
 
     private static IResult Metrics(ModelRegistry registry)
     {
-        var snapshots = registry.Loaded.OrderBy(m => m.Definition.Name, StringComparer.Ordinal)
-            .Select(m => m.Statistics.Snapshot(m.Definition.Name, m.Definition.Version)).ToList();
+        var snapshots = registry.Loaded.Select(m => m.Statistics.Snapshot(m.Definition.Name, m.Definition.Version)).ToList();
         return Results.Text(PrometheusMetricsWriter.Write(snapshots), PrometheusMetricsWriter.ContentType);
     }
 
@@ -226,8 +222,8 @@ internal static class RestEndpoints
         {
             ModelControl.RequireExplicitMode(options.Value);
             using var body = await ReadOptionalJsonAsync(context).ConfigureAwait(false);
-            var overrideConfig = body is null ? null : ModelLoadOverride.FromLoadBody(name, body.RootElement);
-            await registry.LoadAsync(name, overrideConfig, context.RequestAborted).ConfigureAwait(false);
+            var modelOverride = body is null ? null : ModelLoadOverride.FromLoadBody(name, body.RootElement);
+            await registry.LoadAsync(name, modelOverride, context.RequestAborted).ConfigureAwait(false);
             return Results.Ok();
         }
         catch (InferenceException e)

@@ -34,7 +34,7 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunn
         });
 
     public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context) =>
-        Guard(() => ModelMetadataBuilder.Build(registry.Get(request.Name, request.Version).Definition));
+        Guard(() => ModelMetadataBuilder.Build(registry, request.Name, request.Version));
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
@@ -69,10 +69,7 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunn
         Guard(() =>
         {
             var response = new ModelStatisticsResponse();
-            IEnumerable<LoadedModel> models = string.IsNullOrEmpty(request.Name)
-                ? registry.Loaded.OrderBy(m => m.Definition.Name, StringComparer.Ordinal)
-                : [registry.Get(request.Name, request.Version)];
-            foreach (var model in models)
+            foreach (var model in ModelStatisticsSelection.Select(registry, request.Name, request.Version))
             {
                 response.ModelStats.Add(model.Statistics.Snapshot(model.Definition.Name, model.Definition.Version));
             }
@@ -98,12 +95,8 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunn
         try
         {
             ModelControl.RequireExplicitMode(options.Value);
-            ModelConfig? overrideConfig = null;
-            if (request.Parameters.TryGetValue(ModelControl.OverrideConfigParameter, out var parameter))
-            {
-                overrideConfig = ParseOverride(request.ModelName, parameter);
-            }
-            await registry.LoadAsync(request.ModelName, overrideConfig, context.CancellationToken).ConfigureAwait(false);
+            var modelOverride = ParseOverride(request);
+            await registry.LoadAsync(request.ModelName, modelOverride, context.CancellationToken).ConfigureAwait(false);
             return new RepositoryModelLoadResponse();
         }
         catch (InferenceException e)
@@ -126,16 +119,34 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunn
         }
     }
 
-    /// <summary>Triton's override: the "config" parameter holds the whole ModelConfig as JSON and replaces config.pbtxt for this load.</summary>
-    private static ModelConfig ParseOverride(string modelName, ModelRepositoryParameter parameter)
+    /// <summary>
+    /// Triton's load parameters: "config" (string_param, or bytes_param holding UTF-8) with the whole ModelConfig as
+    /// JSON, and "file:&lt;version&gt;/&lt;file&gt;" (bytes_param) with one file of the model; unknown keys are ignored.
+    /// </summary>
+    private static ModelOverride? ParseOverride(RepositoryModelLoadRequest request)
     {
-        var json = parameter.ParameterChoiceCase switch
+        var parameters = new ModelLoadParameters(request.ModelName);
+        foreach (var (key, parameter) in request.Parameters)
         {
-            ModelRepositoryParameter.ParameterChoiceOneofCase.StringParam => parameter.StringParam,
-            ModelRepositoryParameter.ParameterChoiceOneofCase.BytesParam => parameter.BytesParam.ToStringUtf8(),
-            _ => throw ModelControl.NotAString(modelName),
-        };
-        return ModelControl.ParseOverride(modelName, json);
+            if (key == ModelLoadParameters.ConfigParameter)
+            {
+                parameters.AddConfig(parameter.ParameterChoiceCase switch
+                {
+                    ModelRepositoryParameter.ParameterChoiceOneofCase.StringParam => parameter.StringParam,
+                    ModelRepositoryParameter.ParameterChoiceOneofCase.BytesParam => parameter.BytesParam.ToStringUtf8(),
+                    _ => throw ModelControl.NotAString(request.ModelName),
+                });
+            }
+            else if (ModelLoadParameters.IsFile(key))
+            {
+                if (parameter.ParameterChoiceCase != ModelRepositoryParameter.ParameterChoiceOneofCase.BytesParam)
+                {
+                    throw ModelControl.FileNotBytes(request.ModelName, key, "a bytes_param");
+                }
+                parameters.AddFile(key, parameter.BytesParam.ToByteArray());
+            }
+        }
+        return parameters.Build();
     }
 
     private static Task<T> Guard<T>(Func<T> action)

@@ -1,33 +1,40 @@
 using Inference;
 using InferencePipeline.InferenceServer.Execution;
+using InferencePipeline.InferenceServer.Repository;
 
 namespace InferencePipeline.InferenceServer.KServe;
 
-/// <summary>ModelMetadata as Triton reports it: shapes with -1 for the batch dimension of batching models.</summary>
+/// <summary>
+/// ModelMetadata as Triton reports it: shapes with -1 for the batch dimension of batching models; "versions"
+/// lists every loaded version (lowest first) when no version is asked for, else just the one asked for.
+/// </summary>
 internal static class ModelMetadataBuilder
 {
-    public static ModelMetadataResponse Build(ModelDefinition model)
+    public static ModelMetadataResponse Build(ModelRegistry registry, string name, string? version)
     {
+        var model = registry.Get(name, version).Definition;
+        IEnumerable<string> versions = string.IsNullOrEmpty(version)
+            ? registry.Versions(name).Select(v => v.Definition.Version)
+            : [model.Version];
         var response = new ModelMetadataResponse
         {
             Name = model.Name,
-            Versions = { model.Version },
+            Versions = { versions },
             Platform = string.IsNullOrEmpty(model.Config.Platform) ? "onnxruntime_onnx" : model.Config.Platform,
         };
         foreach (var input in model.Inputs)
         {
-            response.Inputs.Add(new ModelMetadataResponse.Types.TensorMetadata
-            {
-                Name = input.Name, Datatype = input.DataTypeName, Shape = { input.MetadataShape(model.Batching) },
-            });
+            response.Inputs.Add(Tensor(input, model.Batching));
         }
         foreach (var output in model.Outputs)
         {
-            response.Outputs.Add(new ModelMetadataResponse.Types.TensorMetadata
-            {
-                Name = output.Name, Datatype = output.DataTypeName, Shape = { output.MetadataShape(model.Batching) },
-            });
+            response.Outputs.Add(Tensor(output, model.Batching));
         }
         return response;
     }
+
+    private static ModelMetadataResponse.Types.TensorMetadata Tensor(ConfigTensor tensor, bool batching) => new()
+    {
+        Name = tensor.Name, Datatype = tensor.DataTypeName, Shape = { tensor.MetadataShape(batching) },
+    };
 }

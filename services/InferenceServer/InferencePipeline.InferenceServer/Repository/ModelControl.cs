@@ -5,8 +5,9 @@ using Inference;
 namespace InferencePipeline.InferenceServer.Repository;
 
 /// <summary>
-/// The rules of explicit model control that gRPC and REST share: load/unload only in explicit mode, and
-/// Triton's "config" override (the whole ModelConfig as JSON, replacing config.pbtxt for that load).
+/// The rules of explicit model control that gRPC and REST share: load/unload only in explicit mode (in poll
+/// mode the repository's contents decide, in none mode the start-up does), and the parsing of Triton's
+/// "config" override (the whole ModelConfig as JSON); <see cref="ModelLoadParameters"/> builds the rest.
 /// </summary>
 internal static class ModelControl
 {
@@ -37,4 +38,7 @@ internal static class ModelControl
 
     public static InferenceException NotAString(string modelName) =>
         InferenceException.Invalid($"the '{OverrideConfigParameter}' parameter for model '{modelName}' must be a string holding ModelConfig JSON");
+
+    public static InferenceException FileNotBytes(string modelName, string key, string expected) =>
+        InferenceException.Invalid($"the '{key}' parameter for model '{modelName}' must be {expected} holding the file's content");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grpc.Core;
 using Inference;
 using InferencePipeline.InferenceServer.Execution;
@@ -9,19 +10,26 @@ using Microsoft.ML.OnnxRuntime;
 namespace InferencePipeline.InferenceServer.Repository;
 
 /// <summary>
-/// Turns a repository entry (config.pbtxt or an override config, plus the newest version's model.onnx) into
-/// a <see cref="LoadedModel"/>: one ORT session per instance, config completed from the model where it is
-/// silent (inputs/outputs), and checked against the model where it speaks.
+/// Turns a repository entry (config.pbtxt or an override config, plus the version directories the version
+/// policy selects) into <see cref="ModelVersions"/>: per version one ORT session per instance, the config
+/// completed from the model where it is silent (inputs/outputs) and checked against every version where it speaks.
+/// A load is all or nothing: if one selected version fails, none is served from this load.
 /// </summary>
 internal sealed class ModelLoader(InferenceServerOptions options, ILogger<ModelLoader> logger)
 {
     public string RepositoryRoot => Path.GetFullPath(options.ModelRepository);
 
-    public LoadedModel Load(string name, ModelConfig? overrideConfig)
+    public ModelVersions Load(string name, ModelOverride? modelOverride)
     {
         if (!ModelNames.IsValid(name))
         {
             throw InferenceException.Invalid($"invalid model name '{name}'");
+        }
+        if (modelOverride is { HasFiles: true })
+        {
+            // Triton: with file overrides the model comes from those files only, repository entry or not.
+            using var files = OverrideModelDirectory.Write(name, modelOverride.Files);
+            return Load(name, files.ModelDirectory, modelOverride.Config);
         }
         var directory = Path.Combine(RepositoryRoot, name);
         if (!Directory.Exists(directory))
@@ -29,7 +37,11 @@ internal sealed class ModelLoader(InferenceServerOptions options, ILogger<ModelL
             throw new InferenceException(StatusCode.NotFound,
                 $"failed to load '{name}': no such model in the repository '{RepositoryRoot}'");
         }
+        return Load(name, directory, modelOverride?.Config);
+    }
 
+    private ModelVersions Load(string name, string directory, ModelConfig? overrideConfig)
+    {
         var config = overrideConfig?.Clone() ?? ReadConfig(name, directory);
         if (string.IsNullOrEmpty(config.Name))
         {
@@ -48,9 +60,32 @@ internal sealed class ModelLoader(InferenceServerOptions options, ILogger<ModelL
             config.Backend = DefaultModelConfig.Backend;
         }
 
-        var (version, modelPath) = ModelVersionDirectory.Find(directory, name, config);
+        var versions = ModelVersionDirectory.Select(directory, name, config, warning => logger.LogWarning("{Warning}", warning));
         var settings = OrtConfigParameters.Read(config);
         var instances = Math.Max(1, config.InstanceGroup.Sum(g => g.Count > 0 ? g.Count : 1));
+        var loaded = new List<LoadedModel>(versions.Count);
+        try
+        {
+            // Highest first: auto-completion takes inputs/outputs from the newest model, the older ones are checked against it.
+            foreach (var (version, modelPath) in versions)
+            {
+                loaded.Add(LoadVersion(name, version, modelPath, config, settings, instances));
+            }
+            return new ModelVersions(loaded);
+        }
+        catch
+        {
+            foreach (var model in loaded)
+            {
+                model.Retire();
+            }
+            throw;
+        }
+    }
+
+    private LoadedModel LoadVersion(string name, long version, string modelPath, ModelConfig config,
+        InferencePipeline.Contracts.OrtSettings settings, int instances)
+    {
         var sessions = new List<InferenceSession>(instances);
         try
         {
@@ -59,7 +94,8 @@ internal sealed class ModelLoader(InferenceServerOptions options, ILogger<ModelL
                 sessions.Add(CreateSession(name, modelPath, settings));
             }
             ModelConfigCompletion.CompleteAndCheck(config, sessions[0]);
-            return new LoadedModel(new ModelDefinition(name, version, config), sessions);
+            // All versions share the one config, as in Triton: the model has one config, its versions differ in files.
+            return new LoadedModel(new ModelDefinition(name, version.ToString(CultureInfo.InvariantCulture), config), sessions);
         }
         catch
         {

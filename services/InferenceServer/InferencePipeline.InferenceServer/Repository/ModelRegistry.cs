@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
-using Inference;
 using InferencePipeline.InferenceServer.Execution;
 using InferencePipeline.ModelRepository;
 using Microsoft.Extensions.Logging;
@@ -8,32 +7,27 @@ using Microsoft.Extensions.Logging;
 namespace InferencePipeline.InferenceServer.Repository;
 
 /// <summary>
-/// Which models are loaded, and their repository state. Loads and unloads are serialized; lookups on the
-/// request path are a dictionary read plus a reference count. A load of a loaded model swaps the new one
-/// in once it is ready; the old one finishes what it has and is freed by its last request.
+/// Which models are loaded (each with the versions its policy serves), and their repository state. Loads and
+/// unloads are serialized; lookups on the request path are two dictionary reads plus a reference count. A load
+/// of a loaded model swaps the new versions in once they are all ready; the old ones finish what they have and
+/// are freed by their last request. A failed reload leaves the old versions serving.
 /// </summary>
 internal sealed class ModelRegistry(ModelLoader loader, ILogger<ModelRegistry> logger) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, LoadedModel> _ready = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ModelIndexEntry> _states = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ModelVersions> _ready = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<ModelIndexEntry>> _states = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _changes = new(1, 1);
 
+    /// <summary>Whether the model (its highest version when <paramref name="version"/> is empty) is ready.</summary>
     public bool IsReady(string name, string? version = null) =>
-        _ready.TryGetValue(name, out var model) && (string.IsNullOrEmpty(version) || version == model.Definition.Version);
+        _ready.TryGetValue(name, out var versions) && versions.TryGet(version, out _);
 
-    /// <summary>The loaded model for a request, with a reference the caller must <see cref="LoadedModel.Release"/>.</summary>
+    /// <summary>The loaded model version for a request, with a reference the caller must <see cref="LoadedModel.Release"/>.</summary>
     public LoadedModel Acquire(string name, string? version)
     {
         while (true)
         {
-            if (!_ready.TryGetValue(name, out var model))
-            {
-                throw InferenceException.UnknownModel(name);
-            }
-            if (!string.IsNullOrEmpty(version) && version != model.Definition.Version)
-            {
-                throw InferenceException.UnknownModel(name, version);
-            }
+            var model = Get(name, version);
             if (model.TryAcquire())
             {
                 return model;
@@ -43,53 +37,56 @@ internal sealed class ModelRegistry(ModelLoader loader, ILogger<ModelRegistry> l
         }
     }
 
-    /// <summary>The loaded model without taking a reference (for metadata, config and statistics).</summary>
+    /// <summary>The loaded model version without taking a reference (for metadata, config and statistics).</summary>
     public LoadedModel Get(string name, string? version)
     {
-        if (!_ready.TryGetValue(name, out var model))
+        if (!_ready.TryGetValue(name, out var versions))
         {
             throw InferenceException.UnknownModel(name);
         }
-        if (!string.IsNullOrEmpty(version) && version != model.Definition.Version)
-        {
-            throw InferenceException.UnknownModel(name, version);
-        }
-        return model;
+        return versions.TryGet(version, out var model) ? model : throw InferenceException.UnknownModel(name, version);
     }
 
-    public IEnumerable<LoadedModel> Loaded => _ready.Values;
+    /// <summary>Every loaded version of the model, lowest first.</summary>
+    public IReadOnlyList<LoadedModel> Versions(string name) =>
+        _ready.TryGetValue(name, out var versions) ? versions.All : throw InferenceException.UnknownModel(name);
 
-    public async Task LoadAsync(string name, ModelConfig? overrideConfig, CancellationToken cancellationToken = default)
+    /// <summary>Every loaded version of every model, by name then version.</summary>
+    public IEnumerable<LoadedModel> Loaded =>
+        _ready.OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p => p.Value.All);
+
+    public async Task LoadAsync(string name, ModelOverride? modelOverride, CancellationToken cancellationToken = default)
     {
         await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var wasReady = _ready.ContainsKey(name);
-            if (!wasReady)
+            _ready.TryGetValue(name, out var serving);
+            if (serving is null)
             {
-                _states[name] = new ModelIndexEntry(name, "", ModelIndexEntry.Loading, "");
+                _states[name] = [new ModelIndexEntry(name, "", ModelIndexEntry.Loading, "")];
             }
-            LoadedModel model;
+            ModelVersions versions;
             try
             {
-                model = await Task.Run(() => loader.Load(name, overrideConfig), cancellationToken).ConfigureAwait(false);
+                versions = await Task.Run(() => loader.Load(name, modelOverride), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {
-                if (!wasReady)
-                {
-                    _states[name] = new ModelIndexEntry(name, "", ModelIndexEntry.Unavailable, e.Message);
-                }
-                logger.LogWarning("Loading model {Model} failed: {Reason}", name, e.Message);
-                throw e as InferenceException ?? new InferenceException(StatusCode.Internal, $"failed to load '{name}': {e.Message}", e);
+                var failure = e as InferenceException ?? new InferenceException(StatusCode.Internal, $"failed to load '{name}': {e.Message}", e);
+                // Triton keeps serving what it had when a reload fails; the index says why the new one is not there.
+                _states[name] = serving is null
+                    ? [new ModelIndexEntry(name, "", ModelIndexEntry.Unavailable, failure.Message)]
+                    : Entries(name, serving, ModelIndexEntry.Ready, $"reload failed, still serving the previous load: {failure.Message}");
+                logger.LogWarning("Loading model {Model} failed: {Reason}", name, failure.Message);
+                throw failure;
             }
 
-            LoadedModel? previous = null;
-            _ready.AddOrUpdate(name, model, (_, old) => { previous = old; return model; });
-            previous?.Retire();
-            _states[name] = new ModelIndexEntry(name, model.Definition.Version, ModelIndexEntry.Ready, "");
-            logger.LogInformation("Model {Model} version {Version} ready with {Instances} instance(s), dynamic batching {Batching}",
-                name, model.Definition.Version, model.InstanceCount, model.Definition.DynamicBatching);
+            _ready[name] = versions;
+            serving?.Retire();
+            _states[name] = Entries(name, versions, ModelIndexEntry.Ready, "");
+            logger.LogInformation("Model {Model} versions [{Versions}] ready with {Instances} instance(s) each, dynamic batching {Batching}",
+                name, string.Join(", ", versions.All.Select(v => v.Definition.Version)), versions.Latest.InstanceCount,
+                versions.Latest.Definition.DynamicBatching);
         }
         finally
         {
@@ -97,15 +94,16 @@ internal sealed class ModelRegistry(ModelLoader loader, ILogger<ModelRegistry> l
         }
     }
 
+    /// <summary>Unloads every version of the model; requests already running on them finish.</summary>
     public async Task UnloadAsync(string name, CancellationToken cancellationToken = default)
     {
         await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_ready.TryRemove(name, out var model))
+            if (_ready.TryRemove(name, out var versions))
             {
-                model.Retire();
-                _states[name] = new ModelIndexEntry(name, model.Definition.Version, ModelIndexEntry.Unavailable, "unloaded");
+                versions.Retire();
+                _states[name] = Entries(name, versions, ModelIndexEntry.Unavailable, "unloaded");
             }
         }
         finally
@@ -114,34 +112,40 @@ internal sealed class ModelRegistry(ModelLoader loader, ILogger<ModelRegistry> l
         }
     }
 
-    /// <summary>Every model of the repository and every model ever loaded, with its state (Triton's RepositoryIndex).</summary>
+    /// <summary>
+    /// Every model of the repository and every model ever loaded, one row per version once a load has chosen
+    /// versions, with its state (Triton's RepositoryIndex).
+    /// </summary>
     public IReadOnlyList<ModelIndexEntry> Index(bool readyOnly)
     {
-        var entries = new SortedDictionary<string, ModelIndexEntry>(StringComparer.Ordinal);
+        var entries = new SortedDictionary<string, IReadOnlyList<ModelIndexEntry>>(StringComparer.Ordinal);
         foreach (var name in ModelRepositoryLayout.Models(loader.RepositoryRoot))
         {
-            entries[name] = new ModelIndexEntry(name, "", "", "");
+            entries[name] = [new ModelIndexEntry(name, "", "", "")];
         }
-        foreach (var (name, state) in _states)
+        foreach (var (name, states) in _states)
         {
-            entries[name] = state;
+            entries[name] = states;
         }
-        return entries.Values.Where(e => !readyOnly || e.State == ModelIndexEntry.Ready).ToList();
+        return entries.Values.SelectMany(e => e).Where(e => !readyOnly || e.State == ModelIndexEntry.Ready).ToList();
     }
 
     /// <summary>Names of the models in the repository directory.</summary>
     public IReadOnlyList<string> RepositoryModels() => ModelRepositoryLayout.Models(loader.RepositoryRoot);
 
+    private static ModelIndexEntry[] Entries(string name, ModelVersions versions, string state, string reason) =>
+        versions.All.Select(v => new ModelIndexEntry(name, v.Definition.Version, state, reason)).ToArray();
+
     public async ValueTask DisposeAsync()
     {
         foreach (var name in _ready.Keys.ToArray())
         {
-            if (_ready.TryRemove(name, out var model))
+            if (_ready.TryRemove(name, out var versions))
             {
-                model.Retire();
+                versions.Retire();
                 try
                 {
-                    await model.Released.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                    await Task.WhenAll(versions.All.Select(v => v.Released)).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
                 }
                 catch (TimeoutException)
                 {
