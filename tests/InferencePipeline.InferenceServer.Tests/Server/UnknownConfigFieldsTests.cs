@@ -60,9 +60,9 @@ public sealed class UnknownConfigFieldsTests(ServerFixture fixture)
         var logger = new RecordingLogger<ModelLoader>();
         var loader = new ModelLoader(new InferenceServerOptions { ModelRepository = fixture.Repository.Root }, logger);
 
-        var model = loader.Load(name, overrideConfig: null);
-        model.Retire();
-        await model.Released;
+        var versions = loader.Load(name, modelOverride: null);
+        versions.Retire();
+        await Task.WhenAll(versions.All.Select(v => v.Released));
 
         var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning).Message;
         Assert.Contains($"Model {name}:", warning);
