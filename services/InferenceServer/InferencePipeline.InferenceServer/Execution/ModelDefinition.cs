@@ -9,11 +9,14 @@ namespace InferencePipeline.InferenceServer.Execution;
 /// </summary>
 internal sealed class ModelDefinition
 {
-    public ModelDefinition(string name, string version, ModelConfig config)
+    /// <param name="loadNotes">What the load had to adapt, e.g. a GPU execution provider the config asks for that this
+    /// machine lacks ("execution provider CUDA is not available (...); using CPU"); shown in the repository index.</param>
+    public ModelDefinition(string name, string version, ModelConfig config, IReadOnlyList<string>? loadNotes = null)
     {
         Name = name;
         Version = version;
         Config = config;
+        LoadNotes = loadNotes ?? [];
         MaxBatchSize = Math.Max(0, config.MaxBatchSize);
         Inputs = config.Input.Select(i => new ConfigTensor(i.Name, TensorDataType.FromConfig(i.DataType),
             TensorDataType.NameOf(i.DataType), i.Dims.ToArray())).ToArray();
@@ -40,6 +43,9 @@ internal sealed class ModelDefinition
     }
 
     public string Name { get; }
+
+    public IReadOnlyList<string> LoadNotes { get; }
+
     public string Version { get; }
     public ModelConfig Config { get; }
     public int MaxBatchSize { get; }

@@ -87,15 +87,17 @@ internal sealed class ModelLoader(InferenceServerOptions options, ILogger<ModelL
         InferencePipeline.Contracts.OrtSettings settings, int instances)
     {
         var sessions = new List<InferenceSession>(instances);
+        var notes = new List<string>();
         try
         {
             for (var i = 0; i < instances; i++)
             {
-                sessions.Add(CreateSession(name, modelPath, settings));
+                sessions.Add(CreateSession(name, modelPath, settings, notes));
             }
             ModelConfigCompletion.CompleteAndCheck(config, sessions[0]);
             // All versions share the one config, as in Triton: the model has one config, its versions differ in files.
-            return new LoadedModel(new ModelDefinition(name, version.ToString(CultureInfo.InvariantCulture), config), sessions);
+            var definition = new ModelDefinition(name, version.ToString(CultureInfo.InvariantCulture), config, notes.Distinct().ToArray());
+            return new LoadedModel(definition, sessions);
         }
         catch
         {
@@ -136,12 +138,17 @@ internal sealed class ModelLoader(InferenceServerOptions options, ILogger<ModelL
         return document.Config;
     }
 
-    private InferenceSession CreateSession(string name, string modelPath, InferencePipeline.Contracts.OrtSettings settings)
+    private InferenceSession CreateSession(string name, string modelPath, InferencePipeline.Contracts.OrtSettings settings, List<string> notes)
     {
         try
         {
-            // The factory falls back to CPU when a GPU provider is missing and says so through the log callback.
-            return OrtSessionFactory.Create(modelPath, settings, note => logger.LogWarning("Model {Model}: {Note}", name, note));
+            // The factory falls back to CPU when a GPU provider is missing and says so through the log callback;
+            // the notes also reach the repository index, where a client sees them without the server's log.
+            return OrtSessionFactory.Create(modelPath, settings, note =>
+            {
+                notes.Add(note);
+                logger.LogWarning("Model {Model}: {Note}", name, note);
+            });
         }
         catch (Exception e) when (e is InvalidModelException or OnnxRuntimeException)
         {

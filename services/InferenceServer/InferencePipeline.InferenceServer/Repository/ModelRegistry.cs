@@ -83,7 +83,7 @@ internal sealed class ModelRegistry(ModelLoader loader, ILogger<ModelRegistry> l
 
             _ready[name] = versions;
             serving?.Retire();
-            _states[name] = Entries(name, versions, ModelIndexEntry.Ready, "");
+            _states[name] = Entries(name, versions, ModelIndexEntry.Ready, string.Join("; ", versions.Latest.Definition.LoadNotes));
             logger.LogInformation("Model {Model} versions [{Versions}] ready with {Instances} instance(s) each, dynamic batching {Batching}",
                 name, string.Join(", ", versions.All.Select(v => v.Definition.Version)), versions.Latest.InstanceCount,
                 versions.Latest.Definition.DynamicBatching);
