@@ -71,7 +71,7 @@ public sealed class RepositoryControlTests(ServerFixture fixture)
 
         try
         {
-            await WaitForCompletionsAsync(() => Volatile.Read(ref completed), 5);
+            await TrafficProgress.WaitForCompletionsAsync(() => Volatile.Read(ref completed), 5);
             for (var reload = 0; reload < 4; reload++)
             {
                 var config = baseConfig.Clone();
@@ -86,7 +86,7 @@ public sealed class RepositoryControlTests(ServerFixture fixture)
                     Parameters = { ["config"] = new ModelRepositoryParameter { StringParam = JsonFormatter.Default.Format(config) } },
                 });
                 // Let traffic flow on the new model before swapping again, however slow this machine is.
-                await WaitForCompletionsAsync(() => Volatile.Read(ref completed), 5);
+                await TrafficProgress.WaitForCompletionsAsync(() => Volatile.Read(ref completed), 5);
             }
         }
         finally
@@ -124,16 +124,6 @@ public sealed class RepositoryControlTests(ServerFixture fixture)
         Assert.Equal(StatusCode.InvalidArgument, wrongInput.StatusCode);
         Assert.Contains("'x'", wrongInput.Status.Detail);
         Assert.False((await Client.ModelReadyAsync(new ModelReadyRequest { Name = "add_control" })).Ready);
-    }
-
-    private static async Task WaitForCompletionsAsync(Func<int> completed, int more)
-    {
-        var target = completed() + more;
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (completed() < target && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5);
-        }
     }
 
     private async Task<ModelConfig> LoadAndGetConfigAsync(string model, string? overrideJson)

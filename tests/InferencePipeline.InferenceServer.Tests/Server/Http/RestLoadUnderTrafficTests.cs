@@ -53,7 +53,7 @@ public sealed class RestLoadUnderTrafficTests(ServerFixture fixture)
 
         try
         {
-            await WaitForCompletionsAsync(() => Volatile.Read(ref completed), 5);
+            await TrafficProgress.WaitForCompletionsAsync(() => Volatile.Read(ref completed), 5);
             for (var reload = 0; reload < 4; reload++)
             {
                 var config = baseConfig.Clone();
@@ -62,7 +62,7 @@ public sealed class RestLoadUnderTrafficTests(ServerFixture fixture)
                 var body = new JsonObject { ["parameters"] = new JsonObject { ["config"] = JsonFormatter.Default.Format(config) } };
                 using var loaded = await RestClient.PostJsonAsync(http, "/v2/repository/models/add_rest_reload/load", body);
                 Assert.Equal(HttpStatusCode.OK, loaded.StatusCode);
-                await WaitForCompletionsAsync(() => Volatile.Read(ref completed), 5);
+                await TrafficProgress.WaitForCompletionsAsync(() => Volatile.Read(ref completed), 5);
             }
         }
         finally
@@ -105,15 +105,5 @@ public sealed class RestLoadUnderTrafficTests(ServerFixture fixture)
         using var after = await RestClient.PostJsonAsync(http, "/v2/models/add_rest_unload/infer", RestClient.AddJson(AddRequests.Values(1, 0), 1));
         Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
         Assert.Contains("add_rest_unload", await RestClient.ErrorAsync(after));
-    }
-
-    private static async Task WaitForCompletionsAsync(Func<int> completed, int more)
-    {
-        var target = completed() + more;
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (completed() < target && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5);
-        }
     }
 }
