@@ -52,6 +52,7 @@ public sealed class EmbeddedInferenceServer : IAsyncDisposable
             o.ControlMode = options.ControlMode;
             o.LoadModels = options.LoadModels.ToList();
             o.MaxRequestBytes = options.MaxRequestBytes;
+            o.ExitOnError = options.ExitOnError;
             o.RepositoryPollInterval = options.RepositoryPollInterval;
         });
 

@@ -25,6 +25,13 @@ public sealed class InferenceServerOptions
     /// </summary>
     public TimeSpan RepositoryPollInterval { get; set; } = DefaultRepositoryPollInterval;
 
+    /// <summary>
+    /// Triton's <c>--exit-on-error</c> (default true): a model that fails to load while the server starts (mode none,
+    /// or poll's first scan) fails the start, so a deployment never comes up silently without a model. False keeps
+    /// serving the others and shows the broken one UNAVAILABLE, with its reason, in the repository index.
+    /// </summary>
+    public bool ExitOnError { get; set; } = true;
+
     /// <summary>Largest accepted sum of input tensor bytes in one inference request.</summary>
     public long MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
 }

@@ -44,6 +44,7 @@ public static class InferenceServerServiceCollectionExtensions
         // Registration order is start order: the start-up load finishes before the poller's first rescan is due.
         services.AddHostedService<ModelRepositoryStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<RepositoryPoller>());
+        services.AddHostedService<ServerStartupLog>();
         return services;
     }
 

@@ -37,4 +37,37 @@ public sealed class ControlModeNoneTests
             EmbeddedInferenceServer.StartAsync(new InferenceServerOptions { ModelRepository = path }));
         Assert.Contains(path, error.Message);
     }
+
+    [Fact]
+    public async Task A_broken_model_fails_the_start_naming_it_unless_exit_on_error_is_off()
+    {
+        using var repository = new TestModelRepository();
+        await repository.AddModelAsync("good", 4);
+        await repository.AddModelAsync("broken", 4);
+        await File.WriteAllTextAsync(InferencePipeline.ModelRepository.ModelRepositoryLayout.ConfigPath(repository.Root, "broken"), "max_batch_size: [");
+
+        // tritonserver's default: a model that cannot load at start fails the start.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => EmbeddedInferenceServer.StartAsync(new InferenceServerOptions
+        {
+            ModelRepository = repository.Root,
+            ControlMode = ModelControlMode.None,
+        }));
+        Assert.Contains("'broken'", error.Message);
+        Assert.Contains("--exit-on-error", error.Message);
+        Assert.DoesNotContain("'good'", error.Message);
+
+        await using var server = await EmbeddedInferenceServer.StartAsync(new InferenceServerOptions
+        {
+            ModelRepository = repository.Root,
+            ControlMode = ModelControlMode.None,
+            ExitOnError = false,
+        });
+        using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        Assert.True((await client.ModelReadyAsync(new ModelReadyRequest { Name = "good" })).Ready);
+        var index = await client.RepositoryIndexAsync(new RepositoryIndexRequest());
+        var broken = Assert.Single(index.Models, m => m.Name == "broken");
+        Assert.Equal("UNAVAILABLE", broken.State);
+        Assert.Contains("config.pbtxt", broken.Reason);
+    }
 }

@@ -29,7 +29,19 @@ public sealed class TritonServerArgumentsTests
         Assert.Equal(TimeSpan.FromSeconds(5), TimeSpan.Parse(values["InferenceServer:RepositoryPollInterval"]!, System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Fact]
+    public void Maps_metrics_port_and_exit_on_error()
+    {
+        var values = TritonServerArguments.ToConfiguration(["--metrics-port", "9002", "--exit-on-error=false"]);
+
+        Assert.Equal("9002", values[TritonServerArguments.MetricsPortKey]);
+        Assert.Equal("false", values["InferenceServer:ExitOnError"]);
+        Assert.Equal("true", TritonServerArguments.ToConfiguration(["--exit-on-error", "1"])["InferenceServer:ExitOnError"]);
+    }
+
     [Theory]
+    [InlineData("--exit-on-error=maybe", "not true or false")]
+    [InlineData("--metrics-port=70000", "not a port")]
     [InlineData("--model-control-mode=sometimes", "'none', 'explicit' or 'poll'")]
     [InlineData("--repository-poll-secs=0", "greater than 0")]
     [InlineData("--repository-poll-secs=soon", "whole number of seconds")]

@@ -8,7 +8,8 @@ namespace InferencePipeline.InferenceServer.Hosting;
 /// <summary>
 /// Loads the start-up models before the server opens its ports (hosted services start before Kestrel):
 /// every repository model in mode none, the --load-model list in mode explicit, and in mode poll the poller's
-/// first scan (so it knows what it loaded). Frees them all at stop.
+/// first scan (so it knows what it loaded). With <see cref="InferenceServerOptions.ExitOnError"/> a model that fails
+/// to load fails the start, as tritonserver does. Frees them all at stop.
 /// </summary>
 internal sealed class ModelRepositoryStartup(ModelRegistry registry, RepositoryPoller poller, IOptions<InferenceServerOptions> options,
     ILogger<ModelRepositoryStartup> logger) : IHostedService
@@ -37,20 +38,30 @@ internal sealed class ModelRepositoryStartup(ModelRegistry registry, RepositoryP
         if (settings.ControlMode == ModelControlMode.Poll)
         {
             await poller.ScanAsync(cancellationToken).ConfigureAwait(false);
-            return;
+        }
+        else
+        {
+            foreach (var name in registry.RepositoryModels())
+            {
+                try
+                {
+                    await registry.LoadAsync(name, null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (InferenceException e)
+                {
+                    // Reported below, all at once, so the log and the failure name every broken model.
+                    logger.LogError("Model {Model} is unavailable: {Reason}", name, e.Message);
+                }
+            }
         }
 
-        foreach (var name in registry.RepositoryModels())
+        var failed = registry.Index(readyOnly: false).Where(e => e.State == ModelIndexEntry.Unavailable).ToList();
+        if (failed.Count > 0 && settings.ExitOnError)
         {
-            try
-            {
-                await registry.LoadAsync(name, null, cancellationToken).ConfigureAwait(false);
-            }
-            catch (InferenceException e)
-            {
-                // One broken entry must not take the others down; RepositoryIndex shows it UNAVAILABLE with the reason.
-                logger.LogError("Model {Model} is unavailable: {Reason}", name, e.Message);
-            }
+            throw new InvalidOperationException(
+                $"{failed.Count} model(s) failed to load and --exit-on-error is true: " +
+                string.Join("; ", failed.Select(f => $"'{f.Name}': {f.Reason}")) +
+                ". Fix them, or start with --exit-on-error=false to serve the others.");
         }
     }
 

@@ -12,6 +12,9 @@ public static class TritonServerArguments
 {
     public const string GrpcPortKey = InferenceServerOptions.SectionName + ":GrpcPort";
     public const string HttpPortKey = InferenceServerOptions.SectionName + ":HttpPort";
+
+    /// <summary>Set only by <c>--metrics-port</c>: without it /metrics is served on the HTTP port.</summary>
+    public const string MetricsPortKey = InferenceServerOptions.SectionName + ":MetricsPort";
     public const int DefaultGrpcPort = 8001;
     public const int DefaultHttpPort = 8000;
 
@@ -58,6 +61,12 @@ public static class TritonServerArguments
                 case "http-port":
                     values[HttpPortKey] = Port(name, Value());
                     break;
+                case "metrics-port":
+                    values[MetricsPortKey] = Port(name, Value());
+                    break;
+                case "exit-on-error":
+                    values[$"{InferenceServerOptions.SectionName}:{nameof(InferenceServerOptions.ExitOnError)}"] = Bool(name, Value());
+                    break;
                 case "repository-poll-secs":
                     values[$"{InferenceServerOptions.SectionName}:{nameof(InferenceServerOptions.RepositoryPollInterval)}"] = PollInterval(name, Value());
                     break;
@@ -82,6 +91,13 @@ public static class TritonServerArguments
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds).ToString("c", CultureInfo.InvariantCulture)
             : throw new ArgumentException($"--{name} '{value}' is not a whole number of seconds greater than 0");
+
+    private static string Bool(string name, string value) => value.ToLowerInvariant() switch
+    {
+        "true" or "1" or "on" => "true",
+        "false" or "0" or "off" => "false",
+        _ => throw new ArgumentException($"--{name} '{value}' is not true or false"),
+    };
 
     private static string Port(string name, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535
