@@ -97,6 +97,7 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IServerStatisticsSou
         IReadOnlyDictionary<string, long[]>? shapes = null,
         string modelVersion = "",
         int seed = 42,
+        StringInputOptions? strings = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
@@ -104,7 +105,7 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IServerStatisticsSou
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
 
         return await ConnectAsync(address, modelName, modelVersion, batchSize, (inputs, batched) =>
-            [BuildRequest(modelName, modelVersion, inputs, batched, batchSize, mode, shapes, new Random(seed))], cancellationToken).ConfigureAwait(false);
+            [BuildRequest(modelName, modelVersion, inputs, batched, batchSize, mode, shapes, new Random(seed), strings)], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -167,8 +168,10 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IServerStatisticsSou
         int batchSize,
         InputDataMode mode,
         IReadOnlyDictionary<string, long[]>? shapes,
-        Random random)
+        Random random,
+        StringInputOptions? strings = null)
     {
+        strings ??= StringInputOptions.Default;
         var request = new ModelInferRequest { ModelName = modelName, ModelVersion = modelVersion ?? "" };
         foreach (var input in inputs)
         {
@@ -176,7 +179,7 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IServerStatisticsSou
             var tensor = new ModelInferRequest.Types.InferInputTensor { Name = input.Name, Datatype = KServeDataType.Normalize(input.Datatype) };
             tensor.Shape.AddRange(shape);
             request.Inputs.Add(tensor);
-            request.RawInputContents.Add(UnsafeByteOperations.UnsafeWrap(TensorDataFactory.Create(input.Name, input.Datatype, shape, mode, random)));
+            request.RawInputContents.Add(UnsafeByteOperations.UnsafeWrap(TensorDataFactory.Create(input.Name, input.Datatype, shape, mode, random, strings.Length, strings.Data)));
         }
 
         if (request.Inputs.Count == 0)

@@ -61,6 +61,27 @@ public sealed class GrpcBytesLoadTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task String_length_and_fixed_string_data_shape_the_synthetic_bytes_inputs()
+    {
+        using var shortStrings = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "text", batchSize: 1,
+            strings: new StringInputOptions(Length: 5));
+        Assert.Equal(DemoModels.TextWidth * (4 + 5), shortStrings.Request.RawInputContents[0].Length);
+
+        using var fixedData = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "text", batchSize: 1,
+            strings: new StringInputOptions(Data: "same"));
+        using var channel = GrpcInferenceTarget.CreateChannel(_server.GrpcAddress);
+        var answer = await new GRPCInferenceService.GRPCInferenceServiceClient(channel).ModelInferAsync(fixedData.Request);
+        var raw = answer.RawOutputContents[0].ToByteArray();
+        // Every element comes back as a 4-byte length then "same".
+        Assert.Equal(DemoModels.TextWidth * 8, raw.Length);
+        for (var e = 0; e < DemoModels.TextWidth; e++)
+        {
+            Assert.Equal(4, BitConverter.ToInt32(raw, e * 8));
+            Assert.Equal("same", Encoding.UTF8.GetString(raw, e * 8 + 4, 4));
+        }
+    }
+
+    [Fact]
     public async Task Input_data_strings_reach_the_model_step_by_step_and_batched()
     {
         // perf_analyzer's input data format: a plain array of strings and content with a shape.

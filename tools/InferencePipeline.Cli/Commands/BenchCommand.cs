@@ -52,6 +52,14 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         [Description("random (default), zero, or a JSON file in perf_analyzer's --input-data format.")]
         public string InputData { get; init; } = "random";
 
+        [CommandOption("--string-length <N>")]
+        [Description("Length of the random strings sent to BYTES inputs (default 128).")]
+        public int StringLength { get; init; } = TensorDataFactory.DefaultStringLength;
+
+        [CommandOption("--string-data <TEXT>")]
+        [Description("Send this string in every element of BYTES inputs instead of random strings.")]
+        public string? StringData { get; init; }
+
         [CommandOption("--window-ms <MS>")]
         [Description("Measurement window (default 1000).")]
         public int WindowMs { get; init; } = 1000;
@@ -119,6 +127,11 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             if (BatchSize <= 0 || WindowMs <= 0 || MaxThreads <= 0)
             {
                 return ValidationResult.Error("--batch-size, --window-ms and --max-threads must be positive.");
+            }
+
+            if (StringLength < 0)
+            {
+                return ValidationResult.Error("--string-length must not be negative.");
             }
 
             if (InputData is not ("random" or "zero") && !File.Exists(InputData))
@@ -233,7 +246,8 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         if (settings.InputData is "random" or "zero")
         {
             var mode = settings.InputData == "zero" ? InputDataMode.Zero : InputDataMode.Random;
-            return GrpcInferenceTarget.CreateAsync(url, model, settings.BatchSize, mode, shapes, settings.ModelVersion, cancellationToken: cancellationToken);
+            return GrpcInferenceTarget.CreateAsync(url, model, settings.BatchSize, mode, shapes, settings.ModelVersion,
+                strings: new StringInputOptions(settings.StringLength, settings.StringData), cancellationToken: cancellationToken);
         }
 
         // Parsed before connecting, so a malformed file is reported as such and not as a server problem.
