@@ -40,6 +40,11 @@ public static class ModelConfigText
         ArgumentNullException.ThrowIfNull(text);
         var config = new ModelConfig();
         var unknown = ProtoTextParser.MergeKeepingUnknown(text, source, config);
+        if (SchedulingChoice.FindConflict(config, unknown) is { } conflict)
+        {
+            throw new ModelConfigFormatException(source, conflict.Line, conflict.Column, SchedulingChoice.Describe(conflict));
+        }
+
         return new ModelConfigDocument(config, unknown);
     }
 
@@ -51,10 +56,16 @@ public static class ModelConfigText
     }
 
     /// <summary>Writes the config as <see cref="Format(ModelConfig)"/> does, each unknown field at the end of the block that held it.</summary>
-    /// <exception cref="InvalidOperationException">An unknown field's block is missing from the config (see <see cref="ModelConfigDocument.WithConfig"/>).</exception>
+    /// <exception cref="InvalidOperationException">An unknown field's block is missing from the config (see
+    /// <see cref="ModelConfigDocument.WithConfig"/>), or an unknown scheduling choice clashes with dynamic_batching.</exception>
     public static string Format(ModelConfigDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
+        if (SchedulingChoice.FindConflict(document.Config, document.UnknownFields) is { } conflict)
+        {
+            throw new InvalidOperationException($"Cannot write config '{document.Config.Name}': {SchedulingChoice.Describe(conflict)}.");
+        }
+
         return ProtoTextWriter.Write(document.Config, document.UnknownFields);
     }
 }

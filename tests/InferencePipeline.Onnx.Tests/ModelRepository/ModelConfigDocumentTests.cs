@@ -282,4 +282,28 @@ public sealed class ModelConfigDocumentTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("dynamic_batching { }\nsequence_batching { }\n", 2, "'sequence_batching' cannot be combined")]
+    [InlineData("sequence_batching { }\nensemble_scheduling { }\n", 2, "'ensemble_scheduling' cannot be combined")]
+    public void Two_scheduling_choices_are_refused_as_triton_refuses_them(string text, int line, string expected)
+    {
+        var e = Assert.Throws<ModelConfigFormatException>(() => ModelConfigText.ParseDocument("name: \"m\"\n" + text, "m/config.pbtxt"));
+
+        Assert.Equal(line + 1, e.Line);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Adding_dynamic_batching_to_a_sequence_batched_config_is_not_written()
+    {
+        var document = ModelConfigText.ParseDocument("name: \"m\"\nmax_batch_size: 8\nsequence_batching { }\n");
+        var batched = document.Config.Clone();
+        batched.DynamicBatching = new Inference.ModelDynamicBatching();
+
+        var e = Assert.Throws<InvalidOperationException>(() => ModelConfigText.Format(document.WithConfig(batched)));
+
+        Assert.Contains("'sequence_batching' cannot be combined", e.Message);
+        Assert.Contains("sequence_batching {", ModelConfigText.Format(document));
+    }
 }
