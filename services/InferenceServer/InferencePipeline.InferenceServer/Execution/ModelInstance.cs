@@ -165,7 +165,7 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
         {
             if (_model.Inputs[i].Type!.IsBytes)
             {
-                _inputValues[i] = CreateStringInput(jobs, i, rows);
+                _inputValues[i] = StringTensors.CreateInput(jobs, i, BatchShape(jobs, i, rows));
                 continue;
             }
             var total = 0;
@@ -201,35 +201,6 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
             shape[0] = rows;
         }
         return shape;
-    }
-
-    /// <summary>
-    /// A BYTES input as an ORT string tensor. Those live in native memory as std::string and cannot wrap our
-    /// buffers, so each element is copied in; the byte overload of StringTensorSetElementAt copies the bytes as
-    /// they are (no UTF-8 decoding), so any bytes reach the model unchanged. The jobs' serialized buffers follow
-    /// one another in batch order, which is the row order of the tensor.
-    /// </summary>
-    private OrtValue CreateStringInput(Span<InferenceJob> jobs, int i, int rows)
-    {
-        var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, BatchShape(jobs, i, rows));
-        try
-        {
-            var index = 0;
-            foreach (var job in jobs)
-            {
-                var reader = new BytesElementReader(job.InputData[i].Span);
-                while (reader.TryRead(out var element))
-                {
-                    value.StringTensorSetElementAt(element, index++);
-                }
-            }
-            return value;
-        }
-        catch
-        {
-            value.Dispose();
-            throw;
-        }
     }
 
     private void ReadOutputs(IReadOnlyCollection<OrtValue> outputs, int rows)
@@ -292,7 +263,7 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
             var tensor = new ModelInferResponse.Types.InferOutputTensor { Name = spec.Name, Datatype = spec.DataTypeName };
             if (spec.Type is { IsBytes: true })
             {
-                AddStringOutput(response, tensor, _outputValues[o], shape, rowStart, job.BatchSize, raw);
+                StringTensors.AddOutput(response, tensor, _outputValues[o], shape, _model.Batching, rowStart, job.BatchSize, raw);
                 continue;
             }
             var data = (ReadOnlySpan<byte>)_outputValues[o].GetTensorMutableRawData();
@@ -326,63 +297,6 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
             response.Outputs.Add(tensor);
         }
         return response;
-    }
-
-    /// <summary>
-    /// Adds a BYTES output: this job's rows of the ORT string tensor, serialized Triton's way for raw_output_contents
-    /// or one bytes_contents entry per element. Elements are read as the native bytes, never decoded.
-    /// </summary>
-    private void AddStringOutput(ModelInferResponse response, ModelInferResponse.Types.InferOutputTensor tensor,
-        OrtValue value, long[] shape, int rowStart, int rows, bool raw)
-    {
-        long elements = 1;
-        foreach (var d in shape)
-        {
-            elements *= d;
-        }
-        long first = 0;
-        var count = elements;
-        if (_model.Batching)
-        {
-            var perRow = elements / shape[0];
-            first = rowStart * perRow;
-            count = rows * perRow;
-            tensor.Shape.Add(rows);
-            for (var d = 1; d < shape.Length; d++)
-            {
-                tensor.Shape.Add(shape[d]);
-            }
-        }
-        else
-        {
-            tensor.Shape.Add(shape);
-        }
-
-        if (raw)
-        {
-            long size = 0;
-            for (var e = first; e < first + count; e++)
-            {
-                size += BytesSerialization.ElementSize(value.GetStringElementAsSpan((int)e).Length);
-            }
-            var bytes = new byte[size];
-            var offset = 0;
-            for (var e = first; e < first + count; e++)
-            {
-                offset += BytesSerialization.WriteElement(value.GetStringElementAsSpan((int)e), bytes.AsSpan(offset));
-            }
-            // The array is ours alone and never changes again: wrap it instead of copying it once more.
-            response.RawOutputContents.Add(UnsafeByteOperations.UnsafeWrap(bytes));
-        }
-        else
-        {
-            tensor.Contents = new InferTensorContents();
-            for (var e = first; e < first + count; e++)
-            {
-                tensor.Contents.BytesContents.Add(ByteString.CopyFrom(value.GetStringElementAsSpan((int)e)));
-            }
-        }
-        response.Outputs.Add(tensor);
     }
 
     /// <summary>Waits for a running batch to finish, then frees the session.</summary>
