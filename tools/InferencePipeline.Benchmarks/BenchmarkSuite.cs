@@ -35,7 +35,13 @@ public static class BenchmarkSuite
         {
             log.Write($"  {name}, concurrency {concurrency}, batch {target.BatchSize} ... ");
             var result = await generator.MeasureDetailedAsync(target, concurrency, measureOptions, cancellationToken: cancellationToken);
-            log.WriteLine($"{result.Stats.ThroughputPerSec:0} infer/s, p50 {result.Stats.P50Ms:0.###} ms ({result.Windows.Count} windows{(result.Stats.Stable ? ", stable" : ", NOT stable")})");
+            // The server's own view over the same windows (ModelStatistics): how long a request queued and how long its
+            // batch ran inside ONNX Runtime (Triton's per-request figure, so large batches weigh more), which tells a
+            // slow transport from a slow model run.
+            var server = result.ServerStats is { } s
+                ? $"; server per request: queue {s.QueueMs:0.##} ms, its batch in ORT {s.ComputeInferMs:0.##} ms, {s.RequestCount / (double)Math.Max(1, s.ExecutionCount):0.#} requests per batch"
+                : "";
+            log.WriteLine($"{result.Stats.ThroughputPerSec:0} infer/s, p50 {result.Stats.P50Ms:0.###} ms ({result.Windows.Count} windows{(result.Stats.Stable ? ", stable" : ", NOT stable")}){server}");
             measurements.Add(new Measurement(name, concurrency, target.BatchSize, result.Stats));
             return result.Stats;
         }
