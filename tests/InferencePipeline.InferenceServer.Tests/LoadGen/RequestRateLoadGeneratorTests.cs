@@ -67,6 +67,20 @@ public sealed class RequestRateLoadGeneratorTests(ITestOutputHelper output)
     [Fact]
     public async Task Steady_state_allocates_nothing_per_request()
     {
+        // The counter is process-wide: timers and finished fixtures elsewhere in the process add bytes now and then,
+        // never remove them. So the least of a few measurements is the load generator's own cost; a real
+        // per-request allocation (>= 24 bytes each) would show in every one of them.
+        var least = double.MaxValue;
+        for (var attempt = 0; attempt < 3 && least >= 16; attempt++)
+        {
+            least = Math.Min(least, await MeasureSteadyBytesPerRequestAsync());
+        }
+
+        Assert.True(least < 16, $"{least} bytes per request");
+    }
+
+    private async Task<double> MeasureSteadyBytesPerRequestAsync()
+    {
         long allocatedBefore = 0, allocatedAfter = 0, steadyRequests = 0;
         var progress = new CallbackProgress(w =>
         {
@@ -87,8 +101,7 @@ public sealed class RequestRateLoadGeneratorTests(ITestOutputHelper output)
 
         output.WriteLine($"{result.Stats.ThroughputPerSec:N0} req/s; steady window: {steadyRequests} requests, {bytesPerRequest:F2} B/request");
         Assert.True(steadyRequests > 300, $"{steadyRequests} requests");
-        // Any per-request allocation would be ≥ 24 bytes; what remains is per window.
-        Assert.True(bytesPerRequest < 16, $"{bytesPerRequest} bytes per request");
+        return bytesPerRequest;
     }
 
     [Fact]
