@@ -1,7 +1,6 @@
 using System.Text;
 using Inference;
 using InferencePipeline.LoadGen;
-using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
 using Xunit.Abstractions;
 
@@ -11,30 +10,22 @@ namespace InferencePipeline.InferenceServer.Tests.LoadGen;
 [Collection(LoadGenTimingCollection.Name)]
 public sealed class GrpcBytesLoadTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly string _repository = Directory.CreateTempSubdirectory("loadgen-bytes-").FullName;
+    private readonly TestModelRepository _repository = new();
     private EmbeddedInferenceServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        var text = Path.Combine(_repository, "text.onnx.src");
-        DemoModels.WriteStringIdentity(text);
-        var config = DefaultModelConfig.Create("text", DemoModels.TextInputs, DemoModels.TextOutputs, maxBatchSize: 8);
-        config.DynamicBatching = new ModelDynamicBatching { MaxQueueDelayMicroseconds = 1_000 };
-        await ModelRepositoryLayout.CreateEntryAsync(_repository, "text", text, config);
-        var mixed = Path.Combine(_repository, "mixed.onnx.src");
-        DemoModels.WriteStringAndAdd(mixed);
-        await ModelRepositoryLayout.CreateEntryAsync(_repository, "text_add", mixed,
-            DefaultModelConfig.Create("text_add", DemoModels.MixedInputs, DemoModels.MixedOutputs, maxBatchSize: 8));
-        File.Delete(text);
-        File.Delete(mixed);
+        await _repository.AddModelAsync("text", DemoModels.WriteStringIdentity, DemoModels.TextInputs, DemoModels.TextOutputs, maxBatchSize: 8,
+            config => config.DynamicBatching = new ModelDynamicBatching { MaxQueueDelayMicroseconds = 1_000 });
+        await _repository.AddModelAsync("text_add", DemoModels.WriteStringAndAdd, DemoModels.MixedInputs, DemoModels.MixedOutputs, maxBatchSize: 8);
         _server = await EmbeddedInferenceServer.StartAsync(
-            new InferenceServerOptions { ModelRepository = _repository, ControlMode = ModelControlMode.None }, port: 0);
+            new InferenceServerOptions { ModelRepository = _repository.Root, ControlMode = ModelControlMode.None }, port: 0);
     }
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        Directory.Delete(_repository, recursive: true);
+        _repository.Dispose();
     }
 
     [Theory]

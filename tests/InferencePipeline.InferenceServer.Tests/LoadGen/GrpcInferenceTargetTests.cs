@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Grpc.Net.Client;
 using Inference;
 using InferencePipeline.LoadGen;
-using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
 using Xunit.Abstractions;
 
@@ -13,32 +12,24 @@ namespace InferencePipeline.InferenceServer.Tests.LoadGen;
 public sealed class GrpcInferenceTargetTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly BertShape SmallBert = new(Layers: 1, Hidden: 32, Heads: 2, Intermediate: 64, SequenceLength: 32);
-    private readonly string _repository = Directory.CreateTempSubdirectory("loadgen-grpc-").FullName;
+    private readonly TestModelRepository _repository = new();
     private EmbeddedInferenceServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        var add = Path.Combine(_repository, "add.onnx.src");
-        DemoModels.WriteAdd(add);
-        await ModelRepositoryLayout.CreateEntryAsync(_repository, "add", add,
-            DefaultModelConfig.Create("add", DemoModels.TrivialInputs, DemoModels.TrivialOutputs, maxBatchSize: 8));
-        await ModelRepositoryLayout.CreateEntryAsync(_repository, "add_nobatch", add,
-            DefaultModelConfig.Create("add_nobatch", [new("INPUT0", "FP32", [1, 16])], [new("OUTPUT0", "FP32", [1, 16])], maxBatchSize: 0));
-        var bert = Path.Combine(_repository, "bert.onnx.src");
-        DemoModels.WriteBert(bert, SmallBert);
-        await ModelRepositoryLayout.CreateEntryAsync(_repository, "bert", bert,
-            DefaultModelConfig.Create("bert", DemoModels.BertInputs(SmallBert), DemoModels.BertOutputs(SmallBert), maxBatchSize: 4));
-        File.Delete(add);
-        File.Delete(bert);
-
+        await _repository.AddModelAsync("add", maxBatchSize: 8);
+        await _repository.AddModelAsync("add_nobatch", DemoModels.WriteAdd,
+            [new("INPUT0", "FP32", [1, 16])], [new("OUTPUT0", "FP32", [1, 16])], maxBatchSize: 0);
+        await _repository.AddModelAsync("bert", path => DemoModels.WriteBert(path, SmallBert),
+            DemoModels.BertInputs(SmallBert), DemoModels.BertOutputs(SmallBert), maxBatchSize: 4);
         _server = await EmbeddedInferenceServer.StartAsync(
-            new InferenceServerOptions { ModelRepository = _repository, ControlMode = ModelControlMode.None }, port: 0);
+            new InferenceServerOptions { ModelRepository = _repository.Root, ControlMode = ModelControlMode.None }, port: 0);
     }
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        Directory.Delete(_repository, recursive: true);
+        _repository.Dispose();
     }
 
     [Fact]

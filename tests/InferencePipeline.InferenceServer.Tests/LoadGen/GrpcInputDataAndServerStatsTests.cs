@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Inference;
 using InferencePipeline.LoadGen;
-using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
 using Xunit.Abstractions;
 
@@ -12,24 +11,20 @@ namespace InferencePipeline.InferenceServer.Tests.LoadGen;
 public sealed class GrpcInputDataAndServerStatsTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Width = DemoModels.TrivialWidth;
-    private readonly string _repository = Directory.CreateTempSubdirectory("loadgen-input-").FullName;
+    private readonly TestModelRepository _repository = new();
     private EmbeddedInferenceServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        var add = Path.Combine(_repository, "add.onnx.src");
-        DemoModels.WriteAdd(add);
-        await ModelRepositoryLayout.CreateEntryAsync(_repository, "add", add,
-            DefaultModelConfig.Create("add", DemoModels.TrivialInputs, DemoModels.TrivialOutputs, maxBatchSize: 8));
-        File.Delete(add);
+        await _repository.AddModelAsync("add", maxBatchSize: 8);
         _server = await EmbeddedInferenceServer.StartAsync(
-            new InferenceServerOptions { ModelRepository = _repository, ControlMode = ModelControlMode.None }, port: 0);
+            new InferenceServerOptions { ModelRepository = _repository.Root, ControlMode = ModelControlMode.None }, port: 0);
     }
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        Directory.Delete(_repository, recursive: true);
+        _repository.Dispose();
     }
 
     [Theory]

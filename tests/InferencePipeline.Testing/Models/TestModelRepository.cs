@@ -45,6 +45,40 @@ public sealed class TestModelRepository : IDisposable
         return config;
     }
 
+    /// <summary>Writes model.onnx (OUTPUT0 = INPUT0 + 1, FP32 [-1,16]) and a config.pbtxt shaped by <paramref name="configure"/>.</summary>
+    public Task AddModelAsync(string name, int maxBatchSize, Action<ModelConfig>? configure = null) =>
+        AddModelAsync(name, DemoModels.WriteAdd, DemoModels.TrivialInputs, DemoModels.TrivialOutputs, maxBatchSize, configure);
+
+    /// <summary>Writes the model <paramref name="writeModel"/> makes and a default config for its interface, shaped by <paramref name="configure"/>.</summary>
+    public async Task AddModelAsync(string name, Action<string> writeModel, IReadOnlyList<InferencePipeline.Contracts.TensorSpec> inputs,
+        IReadOnlyList<InferencePipeline.Contracts.TensorSpec> outputs, int maxBatchSize, Action<ModelConfig>? configure = null)
+    {
+        writeModel(ModelRepositoryLayout.ModelPath(Root, name));
+        var config = DefaultModelConfig.Create(name, inputs, outputs, maxBatchSize);
+        configure?.Invoke(config);
+        await ModelConfigFile.WriteAsync(ModelRepositoryLayout.ConfigPath(Root, name), config);
+    }
+
+    /// <summary>
+    /// Writes one model with several versions: version v computes <c>OUTPUT0 = INPUT0 + <see cref="Addend"/>(v)</c>,
+    /// so a response shows which version answered. <paramref name="root"/> defaults to <see cref="Root"/>.
+    /// </summary>
+    public async Task AddVersionedModelAsync(string name, int[] versions, int maxBatchSize, Action<ModelConfig>? configure = null,
+        string? root = null)
+    {
+        root ??= Root;
+        foreach (var version in versions)
+        {
+            DemoModels.WriteAddConstant(ModelRepositoryLayout.ModelPath(root, name, version), Addend(version));
+        }
+        var config = DefaultModelConfig.Create(name, DemoModels.TrivialInputs, DemoModels.TrivialOutputs, maxBatchSize);
+        configure?.Invoke(config);
+        await ModelConfigFile.WriteAsync(ModelRepositoryLayout.ConfigPath(root, name), config);
+    }
+
+    /// <summary>What version <paramref name="version"/> of a model from <see cref="AddVersionedModelAsync"/> adds.</summary>
+    public static float Addend(int version) => version * 10f;
+
     public string EntryDirectory(string name) => ModelRepositoryLayout.EntryDirectory(Root, name);
 
     public void Dispose()
