@@ -31,9 +31,10 @@ public sealed class ServerLockTests(RedisServer redis) : IClassFixture<RedisServ
     public async Task Redis_lock_is_renewed_while_held_past_its_lease()
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-        // A lease long enough that a busy CI machine (parallel test assemblies on 2 cores) still renews in time,
-        // held for twice its length: without renewal it would have expired.
-        var lease = TimeSpan.FromSeconds(2);
+        // A lease long enough that a busy CI machine still renews in time (a renewal every lease/3 fails only after a
+        // stall of 2/3 of the lease; 2 s was once too short with the other tests running beside it), held for twice
+        // its length: without renewal it would have expired.
+        var lease = TimeSpan.FromSeconds(5);
         var serverLock = new RedisServerLock(connection, lease, NullLogger<RedisServerLock>.Instance);
         var server = new Uri($"http://profiling-target-{Guid.NewGuid():N}:8001");
 
