@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using Grpc.Net.Client;
 using Inference;
@@ -65,6 +66,7 @@ public static class BenchmarkSuite
         double formedBatch = 0;
         var baselineBatch = 1;
         var rounds = arguments.ThroughputRounds;
+        var roundRatios = new List<double>(rounds);
         using (var bertTarget = await GrpcInferenceTarget.CreateAsync(server.GrpcAddress, BenchmarkRepository.Bert, cancellationToken: cancellationToken))
         using (var session = OrtSessionFactory.Create(repository.BertModelPath, OrtSettings.Default))
         {
@@ -74,7 +76,8 @@ public static class BenchmarkSuite
                 // The server's first batches pay for JIT tiering of the request path and ORT buffers for each new
                 // batch shape; the first round warms up longer so that cost stays out of the figure.
                 var roundOptions = round == 1 ? options with { WarmupMs = arguments.ServerWarmupMs } : options;
-                serverBertSum += (await MeasureAsync($"bert via server, dynamic batching (round {round})", bertTarget, ThroughputConcurrency, roundOptions)).ThroughputPerSec;
+                var serverRound = (await MeasureAsync($"bert via server, dynamic batching (round {round})", bertTarget, ThroughputConcurrency, roundOptions)).ThroughputPerSec;
+                serverBertSum += serverRound;
                 var after = await ReadCountsAsync(statsClient, BenchmarkRepository.Bert, cancellationToken);
                 if (round == 1)
                 {
@@ -84,9 +87,12 @@ public static class BenchmarkSuite
                 }
 
                 using var ortBertTarget = new InProcessOrtTarget(session, DemoModels.BertInputs(), baselineBatch);
-                ortBertSum += (await MeasureAsync($"bert in-process ORT (round {round})", ortBertTarget, 1, options)).ThroughputPerSec;
+                var ortRound = (await MeasureAsync($"bert in-process ORT (round {round})", ortBertTarget, 1, options)).ThroughputPerSec;
+                ortBertSum += ortRound;
+                roundRatios.Add(serverRound / ortRound);
             }
         }
+        log.WriteLine($"  server / in-process per round: {string.Join(", ", roundRatios.Select(r => r.ToString("0.###", CultureInfo.InvariantCulture)))}");
 
         var serverBert = serverBertSum / rounds;
         var ortBert = ortBertSum / rounds;
@@ -156,7 +162,8 @@ public static class BenchmarkSuite
                 $"The server ran BERT (1 instance, dynamic batching, max_batch_size {BenchmarkRepository.BertMaxBatch}) under 16 concurrent batch-1 requests; " +
                 $"its ModelStatistics gave {formedBatch:0.##} inferences per execution (inference_count / execution_count) over the first round. ORT in process then ran batch {baselineBatch} " +
                 "one request at a time (the server's single instance also runs one batch at a time), same session settings (ORT defaults). " +
-                $"Server and in-process runs alternate over {rounds} round(s); each side is the mean of its rounds."),
+                $"Server and in-process runs alternate over {rounds} round(s); each side is the mean of its rounds. " +
+                $"Per-round ratios ranged {roundRatios.Min():0.###}-{roundRatios.Max():0.###}: on two cores shared by client, transport and ORT the figure moves a few percent from run to run."),
             new(
                 "Trivial model p50 latency overhead, server - in-process ORT (c=1)",
                 $"{serverTrivial.P50Ms:0.###} ms",
