@@ -26,11 +26,21 @@ public sealed class RepositoryControlTests(ServerFixture fixture)
             var values = AddRequests.Values(2, 5);
             var response = await Client.ModelInferAsync(AddRequests.Raw("add_override", values, 2));
             Assert.Equal(AddRequests.PlusOne(values), AddRequests.Output(response));
+            // With dynamic batching each instance runs its batches on a thread of its own (named model:version#index).
+            Assert.Equal(3, InstanceThreads("add_override:1#"));
         }
         finally
         {
             await Client.RepositoryModelUnloadAsync(new RepositoryModelUnloadRequest { ModelName = "add_override" });
         }
+
+        // ... and unloading the model ends those threads.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (InstanceThreads("add_override:1#") > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Equal(0, InstanceThreads("add_override:1#"));
 
         Assert.False((await Client.ModelReadyAsync(new ModelReadyRequest { Name = "add_override" })).Ready);
         var index = await Client.RepositoryIndexAsync(new RepositoryIndexRequest());
@@ -38,6 +48,24 @@ public sealed class RepositoryControlTests(ServerFixture fixture)
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             Client.ModelInferAsync(AddRequests.Raw("add_override", AddRequests.Values(1, 0), 1)).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
+    }
+
+    /// <summary>Threads of this process whose name starts with <paramref name="prefix"/> (Linux keeps 15 characters of a name).</summary>
+    private static int InstanceThreads(string prefix) =>
+        Directory.GetDirectories("/proc/self/task")
+            .Select(task => File.Exists(Path.Combine(task, "comm")) ? SafeRead(Path.Combine(task, "comm")) : "")
+            .Count(name => name.StartsWith(prefix, StringComparison.Ordinal));
+
+    private static string SafeRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).TrimEnd('\n');
+        }
+        catch (IOException)
+        {
+            return ""; // the thread ended between listing and reading
+        }
     }
 
     [Fact]

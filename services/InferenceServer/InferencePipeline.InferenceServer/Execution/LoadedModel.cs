@@ -24,7 +24,7 @@ internal sealed class LoadedModel
         Definition = definition;
         Statistics = new ModelStatisticsRecorder(definition.MaxBatchSize);
         var free = Channel.CreateBounded<ModelInstance>(sessions.Count);
-        _instances = sessions.Select(s => new ModelInstance(definition, s, Statistics, free.Writer)).ToArray();
+        _instances = sessions.Select((s, i) => new ModelInstance(definition, s, Statistics, free.Writer, i)).ToArray();
         foreach (var instance in _instances)
         {
             free.Writer.TryWrite(instance);

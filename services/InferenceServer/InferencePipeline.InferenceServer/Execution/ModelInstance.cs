@@ -12,10 +12,11 @@ namespace InferencePipeline.InferenceServer.Execution;
 
 /// <summary>
 /// One execution instance (Triton's instance_group member): its own ORT session and its own pinned input
-/// buffers, reused from batch to batch. The scheduler fills <see cref="Batch"/> and queues the instance on
-/// the thread pool; when the batch is done the instance puts itself back on the free list.
+/// buffers, reused from batch to batch. With dynamic batching the scheduler fills <see cref="Batch"/> and posts
+/// it to the instance's own thread (<see cref="InstanceThread"/>); when the batch is done the instance puts itself
+/// back on the free list. Without it, the scheduler's per-instance loop calls <see cref="RunBatch"/> directly.
 /// </summary>
-internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
+internal sealed class ModelInstance : IDisposable
 {
     private readonly ModelDefinition _model;
     private readonly InferenceSession _session;
@@ -31,8 +32,10 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
     private readonly object _gate = new();
     private bool _disposed;
 
+    private readonly InstanceThread? _thread;
+
     public ModelInstance(ModelDefinition model, InferenceSession session, ModelStatisticsRecorder statistics,
-        ChannelWriter<ModelInstance> freeInstances)
+        ChannelWriter<ModelInstance> freeInstances, int index)
     {
         _model = model;
         _session = session;
@@ -45,6 +48,10 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
         _outputShapes = new long[model.Outputs.Length][];
         _modelTag = new("model", model.Name);
         Batch = new InferenceJob[Math.Max(1, model.TargetBatchSize)];
+        if (model.DynamicBatching)
+        {
+            _thread = new InstanceThread(this, $"{model.Name}:{model.Version}#{index}");
+        }
     }
 
     /// <summary>The requests of the next execution, filled by the scheduler while it holds this instance.</summary>
@@ -52,7 +59,18 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
 
     public int BatchCount { get; set; }
 
-    void IThreadPoolWorkItem.Execute()
+    /// <summary>Runs the filled batch on this instance's thread (dynamic batching only).</summary>
+    public void Post()
+    {
+        if (_thread is null)
+        {
+            throw new InvalidOperationException($"instance of '{_model.Name}' has no thread of its own: without dynamic batching its loop calls RunBatch");
+        }
+        _thread.Post();
+    }
+
+    /// <summary>Runs the batch, then offers this instance to the scheduler again.</summary>
+    public void RunBatchAndFree()
     {
         RunBatch();
         _freeInstances.TryWrite(this);
@@ -302,6 +320,8 @@ internal sealed class ModelInstance : IThreadPoolWorkItem, IDisposable
     /// <summary>Waits for a running batch to finish, then frees the session.</summary>
     public void Dispose()
     {
+        // First the thread, which finishes a batch already posted to it; then the session under the gate.
+        _thread?.Dispose();
         lock (_gate)
         {
             if (_disposed)

@@ -8,8 +8,8 @@ namespace InferencePipeline.InferenceServer.Scheduling;
 /// <summary>
 /// Hands queued requests to free instances. One loop per model: take a free instance, take the oldest
 /// request, and — with dynamic batching — keep adding compatible requests until the target batch size is
-/// reached or the oldest request has waited max_queue_delay; then run the batch on the thread pool and go
-/// on forming the next one for the next free instance. Without dynamic batching every request runs alone,
+/// reached or the oldest request has waited max_queue_delay; then post the batch to the instance's own thread
+/// and go on forming the next one for the next free instance. Without dynamic batching every request runs alone,
 /// and each instance pulls requests itself: one thread hop per request instead of three, which is what
 /// bounds a trivial model's throughput on a busy machine.
 /// </summary>
@@ -79,7 +79,7 @@ internal sealed class BatchScheduler : IAsyncDisposable
                 {
                     carried = await FillBatchAsync(instance, first, stop).ConfigureAwait(false);
                 }
-                ThreadPool.UnsafeQueueUserWorkItem(instance, preferLocal: false);
+                instance.Post();
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
