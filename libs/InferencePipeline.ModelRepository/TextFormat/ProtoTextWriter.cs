@@ -179,6 +179,11 @@ internal sealed class ProtoTextWriter
 
     private void WriteMap(FieldDescriptor field, IDictionary map, int indent, string fieldPath)
     {
+        if (map.Count == 0)
+        {
+            return; // nor its comments
+        }
+
         var keyField = field.MessageType.FindFieldByNumber(1);
         var valueField = field.MessageType.FindFieldByNumber(2);
         // IDictionary's own enumerator: MapField's generic one yields KeyValuePair, not DictionaryEntry.

@@ -287,6 +287,26 @@ public sealed class ConfigCommentTests
     }
 
     [Fact]
+    public void A_map_in_list_form_keeps_its_comments_and_an_emptied_map_writes_none()
+    {
+        var document = ModelConfigText.ParseDocument(
+            "max_batch_size: 4\nparameters [  # threading\n  # intra-op\n  { key: \"a\" value { string_value: \"1\" } }\n]\n");
+
+        Assert.Equal(
+            [
+                C("parameters", ConfigCommentPlacement.Trailing, "# threading"),
+                C("parameters[\"a\"]", ConfigCommentPlacement.Leading, "# intra-op"),
+            ],
+            document.Comments.Select(c => (c.Path, c.Placement, c.Text)));
+        // Written as one block per entry, the map's own comment gets a line of its own after the entries.
+        Assert.EndsWith("# intra-op\nparameters {\n  key: \"a\"\n  value {\n    string_value: \"1\"\n  }\n}\n# threading\n", ModelConfigText.Format(document));
+
+        document.Config.Parameters.Clear();
+
+        Assert.Equal("max_batch_size: 4\n", ModelConfigText.Format(document));
+    }
+
+    [Fact]
     public void A_config_without_comments_is_written_as_before()
     {
         var document = ModelConfigText.ParseDocument("name: \"m\"\nmax_batch_size: 4\n");
