@@ -5,7 +5,8 @@ namespace InferencePipeline.ModelRepository;
 
 /// <summary>
 /// Reads and writes config.pbtxt files. A stage that rewrites a config it read uses the document methods, so
-/// fields our ModelConfig does not declare survive; <see cref="Read"/> refuses such fields rather than lose them.
+/// fields our ModelConfig does not declare and the user's comments survive; <see cref="Read"/> refuses such fields
+/// rather than lose them.
 /// </summary>
 public static class ModelConfigFile
 {
@@ -24,7 +25,7 @@ public static class ModelConfigFile
         return ModelConfigText.Parse(text, path);
     }
 
-    /// <summary>Reads a config.pbtxt keeping its unknown fields; parse errors name the file, line and column.</summary>
+    /// <summary>Reads a config.pbtxt keeping its unknown fields and comments; parse errors name the file, line and column.</summary>
     public static ModelConfigDocument ReadDocument(string path)
     {
         string text = File.ReadAllText(path, Encoding.UTF8);
@@ -43,7 +44,7 @@ public static class ModelConfigFile
         return WriteTextAsync(path, ModelConfigText.Format(config), cancellationToken);
     }
 
-    /// <summary>Writes the config with its unknown fields back in their blocks.</summary>
+    /// <summary>Writes the config with its unknown fields back in their blocks and its comments at their fields.</summary>
     public static Task WriteAsync(string path, ModelConfigDocument document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);

@@ -14,18 +14,21 @@ namespace InferencePipeline.ModelRepository.TextFormat;
 /// Every problem becomes a <see cref="ModelConfigFormatException"/> at the offending token.
 /// A field the descriptor does not know is either an error or, when the caller keeps unknown fields, read
 /// past by <see cref="UnknownFieldReader"/> and kept as written under the path of its message
-/// (<see cref="MessagePaths"/>).
+/// (<see cref="MessagePaths"/>). Comments are filed under the field, element or block they explain
+/// (<see cref="CommentAttacher"/>), by the same paths.
 /// </summary>
 internal sealed class ProtoTextParser
 {
     private readonly TextTokenizer _tokens;
     private readonly UnknownFieldReader? _unknownReader;
+    private readonly CommentAttacher _comments;
     private List<UnknownConfigField> _unknown = [];
 
     private ProtoTextParser(string text, string source, bool keepUnknown)
     {
         _tokens = new TextTokenizer(text, source);
         _unknownReader = keepUnknown ? new UnknownFieldReader(_tokens) : null;
+        _comments = new CommentAttacher(_tokens.Comments);
     }
 
     /// <summary>Parses into <paramref name="target"/>; an unknown field is an error.</summary>
@@ -35,12 +38,12 @@ internal sealed class ProtoTextParser
         parser.ParseFields(target, closing: null, MessagePaths.Top);
     }
 
-    /// <summary>Parses into <paramref name="target"/> and returns the unknown fields, in the order written.</summary>
-    public static List<UnknownConfigField> MergeKeepingUnknown(string text, string source, IMessage target)
+    /// <summary>Parses into <paramref name="target"/> and returns the unknown fields and the comments, in the order written.</summary>
+    public static (List<UnknownConfigField> Unknown, List<ConfigComment> Comments) MergeKeepingUnknown(string text, string source, IMessage target)
     {
         var parser = new ProtoTextParser(text, source, keepUnknown: true);
         parser.ParseFields(target, closing: null, MessagePaths.Top);
-        return parser._unknown;
+        return (parser._unknown, parser._comments.Filed);
     }
 
     private void ParseFields(IMessage message, char? closing, string path)
@@ -52,7 +55,9 @@ internal sealed class ProtoTextParser
             var token = _tokens.Current;
             if (closing is { } close && token.IsSymbol(close))
             {
+                _comments.Take(token.Start, path, ConfigCommentPlacement.End);
                 _tokens.Next();
+                _comments.TrailWith(path, ConfigCommentPlacement.Closing);
                 return;
             }
 
@@ -60,6 +65,7 @@ internal sealed class ProtoTextParser
             {
                 if (closing is null)
                 {
+                    _comments.Take(token.Start, path, ConfigCommentPlacement.End);
                     return;
                 }
 
@@ -75,8 +81,7 @@ internal sealed class ProtoTextParser
             var field = descriptor.FindFieldByName(token.Text);
             if (field is null)
             {
-                _unknown.Add(_unknownReader?.Read(token, path)
-                    ?? throw _tokens.Error(token, $"unknown field '{token.Text}' in {descriptor.FullName}"));
+                ReadUnknown(token, path, descriptor);
                 SkipSeparator();
                 continue;
             }
@@ -92,9 +97,25 @@ internal sealed class ProtoTextParser
                 throw _tokens.Error(token, $"field '{field.Name}' and another member of oneof '{oneof.Name}' are both set");
             }
 
-            ParseFieldValue(message, field, MessagePaths.Field(path, field.Name));
+            ParseFieldValue(message, field, MessagePaths.Field(path, field.Name), token.Start);
             SkipSeparator();
         }
+    }
+
+    /// <summary>Keeps an unknown field as written, with the comments before and after it (those inside are in its text).</summary>
+    private void ReadUnknown(TextToken name, string path, MessageDescriptor descriptor)
+    {
+        if (_unknownReader is null)
+        {
+            throw _tokens.Error(name, $"unknown field '{name.Text}' in {descriptor.FullName}");
+        }
+
+        int occurrence = _unknown.Count(f => f.Path == path && f.Name == name.Text);
+        string commentPath = MessagePaths.Unknown(path, name.Text, occurrence);
+        _comments.Take(name.Start, commentPath, ConfigCommentPlacement.Leading);
+        _unknown.Add(_unknownReader.Read(name, path));
+        _comments.Skip(_tokens.PreviousEnd);
+        _comments.TrailWith(commentPath, ConfigCommentPlacement.Trailing);
     }
 
     /// <summary>Text format allows an optional separator after each field.</summary>
@@ -106,7 +127,7 @@ internal sealed class ProtoTextParser
         }
     }
 
-    private void ParseFieldValue(IMessage message, FieldDescriptor field, string fieldPath)
+    private void ParseFieldValue(IMessage message, FieldDescriptor field, string fieldPath, int nameStart)
     {
         bool isMessage = field.FieldType is FieldType.Message or FieldType.Group;
         if (_tokens.Current.IsSymbol(':'))
@@ -118,14 +139,28 @@ internal sealed class ProtoTextParser
             throw _tokens.Error(_tokens.Current, $"expected ':' after field '{field.Name}', found {_tokens.Current.Describe()}");
         }
 
-        if (_tokens.Current.IsSymbol('['))
+        bool isList = _tokens.Current.IsSymbol('[');
+        if (!field.IsMap || isList) // a map entry files its comments itself, under its key
+        {
+            // Full lines before the name lead what it starts (a block of a repeated message is its next element);
+            // a comment after the name, on its line, trails it.
+            string target = field.IsRepeated && isMessage && !isList
+                ? MessagePaths.Element(fieldPath, ((IList)field.Accessor.GetValue(message)).Count)
+                : fieldPath;
+            _comments.Take(nameStart, target, ConfigCommentPlacement.Leading);
+            _comments.TrailWith(target, ConfigCommentPlacement.Trailing);
+        }
+
+        if (isList)
         {
             if (!field.IsRepeated)
             {
                 throw _tokens.Error(_tokens.Current, $"field '{field.Name}' is not repeated and cannot take a list");
             }
 
+            _comments.Take(_tokens.Current.Start, fieldPath, ConfigCommentPlacement.Leading);
             _tokens.Next();
+            _comments.TrailWith(fieldPath, ConfigCommentPlacement.Trailing);
             if (_tokens.Current.IsSymbol(']'))
             {
                 _tokens.Next();
@@ -135,9 +170,21 @@ internal sealed class ProtoTextParser
             while (true)
             {
                 ParseOneValue(message, field, fieldPath);
+                if (isMessage)
+                {
+                    // Full lines before ']' end the list; before ',' they wait for the next element.
+                    var next = _tokens.Current;
+                    _comments.Take(next.Start, next.IsSymbol(']') ? fieldPath : null, ConfigCommentPlacement.End);
+                }
+
                 var separator = _tokens.Next();
                 if (separator.IsSymbol(']'))
                 {
+                    if (isMessage)
+                    {
+                        _comments.TrailWith(fieldPath, ConfigCommentPlacement.Closing);
+                    }
+
                     return;
                 }
 
@@ -148,6 +195,12 @@ internal sealed class ProtoTextParser
             }
         }
 
+        if (!isMessage)
+        {
+            _comments.Take(_tokens.Current.Start, fieldPath, ConfigCommentPlacement.Leading);
+        }
+
+        // A message's block or map entry files the comments before it under its own path (an element's, an entry's).
         ParseOneValue(message, field, fieldPath);
     }
 
@@ -180,6 +233,7 @@ internal sealed class ProtoTextParser
         }
 
         object value = ParseScalar(field);
+        _comments.TrailWith(fieldPath, ConfigCommentPlacement.Trailing);
         if (field.IsRepeated)
         {
             ((IList)field.Accessor.GetValue(message)).Add(value);
@@ -193,18 +247,11 @@ internal sealed class ProtoTextParser
     private void ParseBlock(IMessage child, string path)
     {
         var open = _tokens.Next();
-        if (open.IsSymbol('{'))
-        {
-            ParseFields(child, '}', path);
-        }
-        else if (open.IsSymbol('<'))
-        {
-            ParseFields(child, '>', path);
-        }
-        else
-        {
-            throw _tokens.Error(open, $"expected '{{' to open a {child.Descriptor.FullName} block, found {open.Describe()}");
-        }
+        char close = open.IsSymbol('{') ? '}' : open.IsSymbol('<') ? '>' : throw _tokens.Error(open,
+            $"expected '{{' to open a {child.Descriptor.FullName} block, found {open.Describe()}");
+        _comments.Take(open.Start, path, ConfigCommentPlacement.Leading);
+        _comments.TrailWith(path, ConfigCommentPlacement.Trailing);
+        ParseFields(child, close, path);
     }
 
     private void ParseMapEntry(IMessage message, FieldDescriptor field, string fieldPath)
@@ -214,6 +261,10 @@ internal sealed class ProtoTextParser
         var open = _tokens.Next();
         char close = open.IsSymbol('{') ? '}' : open.IsSymbol('<') ? '>' : throw _tokens.Error(open,
             $"expected '{{' to open an entry of map '{field.Name}', found {open.Describe()}");
+        // Comments inside the entry but outside its value block lead or trail the entry.
+        var outerComments = _comments.BeginEntry(open.Start);
+        _comments.Take(open.Start, MessagePaths.Top, ConfigCommentPlacement.Leading);
+        _comments.TrailWith(MessagePaths.Top, ConfigCommentPlacement.Trailing);
 
         object? key = null, value = null;
         List<UnknownConfigField>? valueUnknown = null;
@@ -279,11 +330,13 @@ internal sealed class ProtoTextParser
             }
         }
 
+        _comments.Take(_tokens.Current.Start, MessagePaths.Top, ConfigCommentPlacement.End);
         _tokens.Next();
         key ??= DefaultScalar(keyField);
+        string valuePath = MessagePaths.MapValue(fieldPath, keyField, key);
+        _comments.EndEntry(outerComments, valuePath);
         if (valueUnknown is not null)
         {
-            string valuePath = MessagePaths.MapValue(fieldPath, keyField, key);
             _unknown.AddRange(valueUnknown.Select(f => f with { Path = MessagePaths.Join(valuePath, f.Path) }));
         }
 

@@ -12,20 +12,24 @@ namespace InferencePipeline.ModelRepository.TextFormat;
 /// maps as one <c>parameters { key: ... value { ... } }</c> block per entry (sorted by key so the output is
 /// stable), enums by name, fields in declaration order, and only fields that are set. Unknown fields kept
 /// by the parser go at the end of the block they came from (found by <see cref="MessagePaths"/>), as written.
+/// Comments go back where their path and placement say; those whose field is not written are not either.
 /// </summary>
 internal sealed class ProtoTextWriter
 {
     private const int IndentStep = 2;
     private readonly StringBuilder _out = new();
     private readonly Dictionary<string, List<UnknownConfigField>> _unknownByPath = new(StringComparer.Ordinal);
+    private readonly ILookup<string, ConfigComment> _comments;
     private int _unknownLeft;
 
-    public static string Write(IMessage message) => Write(message, []);
+    private ProtoTextWriter(IEnumerable<ConfigComment> comments) => _comments = comments.ToLookup(c => c.Path, StringComparer.Ordinal);
+
+    public static string Write(IMessage message) => Write(message, [], []);
 
     /// <exception cref="InvalidOperationException">An unknown field's block is not in <paramref name="message"/>.</exception>
-    public static string Write(IMessage message, IReadOnlyList<UnknownConfigField> unknownFields)
+    public static string Write(IMessage message, IReadOnlyList<UnknownConfigField> unknownFields, IReadOnlyList<ConfigComment> comments)
     {
-        var writer = new ProtoTextWriter();
+        var writer = new ProtoTextWriter(comments);
         foreach (var field in unknownFields)
         {
             if (!writer._unknownByPath.TryGetValue(field.Path, out var list))
@@ -70,6 +74,7 @@ internal sealed class ProtoTextWriter
         }
 
         WriteUnknown(path, indent);
+        Comments(path, ConfigCommentPlacement.End, indent);
     }
 
     /// <summary>
@@ -83,27 +88,31 @@ internal sealed class ProtoTextWriter
             return;
         }
 
-        foreach (var field in fields)
+        var commentPaths = MessagePaths.Unknown(fields).ToList();
+        for (int f = 0; f < fields.Count; f++)
         {
+            var field = fields[f];
+            Comments(commentPaths[f], ConfigCommentPlacement.Leading, indent);
             var lines = field.Text.Split('\n');
-            Line(indent, lines[0].TrimEnd('\r'));
-            for (int i = 1; i < lines.Length; i++)
+            for (int i = 0; i < lines.Length; i++)
             {
                 string line = lines[i].TrimEnd('\r');
                 int strip = 0;
-                while (strip < field.Column - 1 && strip < line.Length && line[strip] is ' ' or '\t')
+                while (i > 0 && strip < field.Column - 1 && strip < line.Length && line[strip] is ' ' or '\t')
                 {
                     strip++;
                 }
 
-                Line(indent, line[strip..]);
+                line = line[strip..];
+                Line(indent, i == lines.Length - 1 ? Trail(line, commentPaths[f], ConfigCommentPlacement.Trailing) : line);
             }
 
             _unknownLeft--;
         }
     }
 
-    private static bool IsSet(IMessage message, FieldDescriptor field, object? value)
+    /// <summary>Whether the writer writes a singular field (set, or for fields without presence, not the default).</summary>
+    internal static bool IsSet(IMessage message, FieldDescriptor field, object? value)
     {
         if (field.HasPresence)
         {
@@ -126,15 +135,16 @@ internal sealed class ProtoTextWriter
 
     private void WriteSingle(string name, FieldDescriptor field, object value, int indent, string fieldPath)
     {
+        Comments(fieldPath, ConfigCommentPlacement.Leading, indent);
         if (value is IMessage child)
         {
-            Line(indent, $"{name} {{");
+            Line(indent, Trail($"{name} {{", fieldPath, ConfigCommentPlacement.Trailing));
             WriteFields(child, indent + IndentStep, fieldPath);
-            Line(indent, "}");
+            Line(indent, Trail("}", fieldPath, ConfigCommentPlacement.Closing));
         }
         else
         {
-            Line(indent, $"{name}: {FormatScalar(field, value)}");
+            Line(indent, Trail($"{name}: {FormatScalar(field, value)}", fieldPath, ConfigCommentPlacement.Trailing));
         }
     }
 
@@ -145,26 +155,35 @@ internal sealed class ProtoTextWriter
             return;
         }
 
+        Comments(fieldPath, ConfigCommentPlacement.Leading, indent);
         if (field.FieldType is not (FieldType.Message or FieldType.Group))
         {
             var items = values.Cast<object>().Select(v => FormatScalar(field, v));
-            Line(indent, $"{field.Name}: [ {string.Join(", ", items)} ]");
+            Line(indent, Trail($"{field.Name}: [ {string.Join(", ", items)} ]", fieldPath, ConfigCommentPlacement.Trailing));
             return;
         }
 
-        Line(indent, $"{field.Name} [");
+        Line(indent, Trail($"{field.Name} [", fieldPath, ConfigCommentPlacement.Trailing));
         for (int i = 0; i < values.Count; i++)
         {
-            Line(indent + IndentStep, "{");
-            WriteFields((IMessage)values[i]!, indent + 2 * IndentStep, MessagePaths.Element(fieldPath, i));
-            Line(indent + IndentStep, i == values.Count - 1 ? "}" : "},");
+            string elementPath = MessagePaths.Element(fieldPath, i);
+            Comments(elementPath, ConfigCommentPlacement.Leading, indent + IndentStep);
+            Line(indent + IndentStep, Trail("{", elementPath, ConfigCommentPlacement.Trailing));
+            WriteFields((IMessage)values[i]!, indent + 2 * IndentStep, elementPath);
+            Line(indent + IndentStep, Trail(i == values.Count - 1 ? "}" : "},", elementPath, ConfigCommentPlacement.Closing));
         }
 
-        Line(indent, "]");
+        Comments(fieldPath, ConfigCommentPlacement.End, indent + IndentStep);
+        Line(indent, Trail("]", fieldPath, ConfigCommentPlacement.Closing));
     }
 
     private void WriteMap(FieldDescriptor field, IDictionary map, int indent, string fieldPath)
     {
+        if (map.Count == 0)
+        {
+            return; // nor its comments
+        }
+
         var keyField = field.MessageType.FindFieldByNumber(1);
         var valueField = field.MessageType.FindFieldByNumber(2);
         // IDictionary's own enumerator: MapField's generic one yields KeyValuePair, not DictionaryEntry.
@@ -176,28 +195,57 @@ internal sealed class ProtoTextWriter
         }
 
         entries.Sort((a, b) => CompareKeys(a.Key, b.Key));
+        // Comments on a map as a whole come only from its rare list form ("parameters [ {...} ]"), which is not
+        // written back: they go on lines of their own around the entries.
+        Comments(fieldPath, ConfigCommentPlacement.Leading, indent);
         foreach (var entry in entries)
         {
-            Line(indent, $"{field.Name} {{");
+            string entryPath = MessagePaths.MapValue(fieldPath, keyField, entry.Key);
+            Comments(entryPath, ConfigCommentPlacement.Leading, indent);
+            Line(indent, Trail($"{field.Name} {{", entryPath, ConfigCommentPlacement.Trailing));
             Line(indent + IndentStep, $"key: {FormatScalar(keyField, entry.Key)}");
             if (entry.Value is IMessage child)
             {
                 Line(indent + IndentStep, "value {");
-                WriteFields(child, indent + 2 * IndentStep, MessagePaths.MapValue(fieldPath, keyField, entry.Key));
+                WriteFields(child, indent + 2 * IndentStep, entryPath);
                 Line(indent + IndentStep, "}");
             }
             else
             {
                 Line(indent + IndentStep, $"value: {FormatScalar(valueField, entry.Value!)}");
+                Comments(entryPath, ConfigCommentPlacement.End, indent + IndentStep);
             }
 
-            Line(indent, "}");
+            Line(indent, Trail("}", entryPath, ConfigCommentPlacement.Closing));
         }
+
+        Comments(fieldPath, ConfigCommentPlacement.Trailing, indent);
+        Comments(fieldPath, ConfigCommentPlacement.End, indent);
+        Comments(fieldPath, ConfigCommentPlacement.Closing, indent);
     }
 
     private static int CompareKeys(object a, object b) => a is string sa && b is string sb
         ? string.CompareOrdinal(sa, sb)
         : Comparer.DefaultInvariant.Compare(a, b);
+
+    /// <summary>The full-line comments of <paramref name="path"/> at <paramref name="placement"/>, one line each.</summary>
+    private void Comments(string path, ConfigCommentPlacement placement, int indent)
+    {
+        foreach (var comment in _comments[path])
+        {
+            if (comment.Placement == placement)
+            {
+                Line(indent, comment.Text);
+            }
+        }
+    }
+
+    /// <summary><paramref name="text"/> with the comments of <paramref name="path"/> at <paramref name="placement"/> after it on the line.</summary>
+    private string Trail(string text, string path, ConfigCommentPlacement placement)
+    {
+        var trailing = _comments[path].Where(c => c.Placement == placement).Select(c => c.Text).ToList();
+        return trailing.Count == 0 ? text : $"{text}  {string.Join("  ", trailing)}";
+    }
 
     private void Line(int indent, string text) =>
         (text.Length == 0 ? _out : _out.Append(' ', indent)).Append(text).Append('\n');

@@ -6,6 +6,7 @@ namespace InferencePipeline.ModelRepository.TextFormat;
 /// Splits protobuf text format into tokens, tracking 1-based line and column for error messages.
 /// Strings are decoded here (C-style escapes, octal and hex bytes, \u and \U code points) because text format
 /// strings are byte sequences: escapes build UTF-8 bytes, which are then decoded once.
+/// Comments are skipped but kept in <see cref="Comments"/>, so the parser can file them under their fields.
 /// </summary>
 internal sealed class TextTokenizer
 {
@@ -13,6 +14,7 @@ internal sealed class TextTokenizer
 
     private readonly string _text;
     private readonly string _source;
+    private readonly List<TextComment> _comments = [];
     private int _pos;
     private int _line = 1;
     private int _lineStart;
@@ -26,6 +28,9 @@ internal sealed class TextTokenizer
     }
 
     public TextToken Current { get; private set; }
+
+    /// <summary>The comments skipped so far, in input order; grows as tokens are read (one token ahead of <see cref="Current"/>'s consumer).</summary>
+    public IReadOnlyList<TextComment> Comments => _comments;
 
     /// <summary>Where the token last returned by <see cref="Next"/> ends (an offset into <see cref="Slice"/>'s text).</summary>
     public int PreviousEnd { get; private set; }
@@ -103,10 +108,14 @@ internal sealed class TextTokenizer
             }
             else if (c == '#')
             {
+                int start = _pos;
+                bool ownLine = _text.AsSpan(_lineStart, start - _lineStart).IsWhiteSpace();
                 while (_pos < _text.Length && _text[_pos] != '\n')
                 {
                     _pos++;
                 }
+
+                _comments.Add(new TextComment(_text[start.._pos].TrimEnd(), start, ownLine));
             }
             else
             {
@@ -212,7 +221,7 @@ internal sealed class TextTokenizer
         }
 
         // Adjacent literals concatenate ("a" "b" == "ab"), as in C and protobuf text format.
-        int save = _pos, saveLine = _line, saveLineStart = _lineStart;
+        int save = _pos, saveLine = _line, saveLineStart = _lineStart, saveComments = _comments.Count;
         SkipWhitespaceAndComments();
         if (_pos < _text.Length && _text[_pos] is '"' or '\'')
         {
@@ -225,6 +234,7 @@ internal sealed class TextTokenizer
             _pos = save;
             _line = saveLine;
             _lineStart = saveLineStart;
+            _comments.RemoveRange(saveComments, _comments.Count - saveComments); // read again after this token
         }
 
         try

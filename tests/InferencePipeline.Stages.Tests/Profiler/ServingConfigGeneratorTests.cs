@@ -75,29 +75,53 @@ public sealed class ServingConfigGeneratorTests : IDisposable
     }
 
     [Fact]
-    public async Task Unknown_fields_of_the_read_configs_are_written_into_every_generated_config()
+    public async Task Unknown_fields_and_comments_of_the_read_configs_are_written_into_every_generated_config()
     {
         var id = Guid.NewGuid();
         var request = await ProfileRequests.CreateAsync(
             _store, id, ProfileRequests.FastSpace([1], [4], [1, 2]), TestModels.Identity, TestModels.Add);
-        await File.AppendAllTextAsync(_store.PathFor(request.DefaultConfigUri), "sequence_batching { max_sequence_idle_microseconds: 5 }\n");
+        await File.AppendAllTextAsync(_store.PathFor(request.DefaultConfigUri), "# for sequence models\nsequence_batching { max_sequence_idle_microseconds: 5 }\n");
         var tunedPath = _store.PathFor(request.TunedConfigUri);
         var tunedText = await File.ReadAllTextAsync(tunedPath);
         Assert.Contains("    count: 1\n", tunedText);
-        // One field at the top, one inside the (only) instance group, which every variant rebuilds from.
+        Assert.Contains("max_batch_size: 8\n", tunedText);
+        // One field at the top, one inside the (only) instance group, which every variant rebuilds from. Comments
+        // on a field every variant keeps, on the instance count the search changes, on the unknown field, and in
+        // a dynamic_batching that the variants replace (without a queue delay) or drop.
         await File.WriteAllTextAsync(tunedPath,
-            tunedText.Replace("    count: 1\n", "    count: 1\n    rate_limiter_v2 { priority: 2 }\n") + "model_transaction_policy { decoupled: false }\n");
+            tunedText
+                .Replace("max_batch_size: 8\n", "max_batch_size: 8  # fits the GPU\n")
+                .Replace("    count: 1\n", "    count: 1  # the search varies this\n    rate_limiter_v2 { priority: 2 }\n")
+            + "# Triton only\nmodel_transaction_policy { decoupled: false }\n"
+            + "dynamic_batching {  # batching on\n  max_queue_delay_microseconds: 100  # 0.1 ms\n}\n");
 
         var configs = await new ServingConfigGenerator(_store).GenerateAsync(request, CancellationToken.None);
 
         var written = configs.ToDictionary(c => c.Name, c => ModelConfigFile.ReadDocument(_store.PathFor(c.Profile.ConfigUri)));
-        Assert.Equal(["sequence_batching"], written["add_config_default"].UnknownFields.Select(f => f.FullName));
+        var defaults = written["add_config_default"];
+        Assert.Equal(["sequence_batching"], defaults.UnknownFields.Select(f => f.FullName));
+        Assert.Equal([("sequence_batching", ConfigCommentPlacement.Leading, "# for sequence models")], defaults.Comments.Select(c => (c.Path, c.Placement, c.Text)));
         foreach (var config in configs.Skip(1))
         {
             var document = written[config.Name];
             Assert.Equal(config.Config, document.Config);
             Assert.Equal(["instance_group[0].rate_limiter_v2", "model_transaction_policy"], document.UnknownFields.Select(f => f.FullName));
+            // A comment stays while its field is written, whatever the value now; the queue delay's went with
+            // the field, dynamic_batching's with the block where the variant has none.
+            List<(string, ConfigCommentPlacement, string)> expected = [("max_batch_size", ConfigCommentPlacement.Trailing, "# fits the GPU")];
+            if (config.Config.DynamicBatching is not null)
+            {
+                expected.Add(("dynamic_batching", ConfigCommentPlacement.Trailing, "# batching on"));
+            }
+
+            expected.Add(("instance_group[0].count", ConfigCommentPlacement.Trailing, "# the search varies this"));
+            expected.Add(("model_transaction_policy", ConfigCommentPlacement.Leading, "# Triton only"));
+            Assert.Equal(expected, document.Comments.Select(c => (c.Path, c.Placement, c.Text)));
         }
+
+        // Both cases happened: a variant without dynamic batching, and a count the search changed.
+        Assert.Contains(configs.Skip(1), c => c.Config.DynamicBatching is null);
+        Assert.Contains(configs.Skip(1), c => c.Config.DynamicBatching is not null && c.Config.InstanceGroup[0].Count == 2);
     }
 
     [Fact]
