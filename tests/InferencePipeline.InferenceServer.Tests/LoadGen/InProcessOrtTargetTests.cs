@@ -98,6 +98,120 @@ public sealed class InProcessOrtTargetTests : IDisposable
         Assert.Contains(DemoModels.TrivialInputName, error.Message);
     }
 
+    [Fact]
+    public async Task Runs_a_string_model_with_random_strings_that_reach_the_model_unchanged()
+    {
+        using var session = NewSession(Write("text.onnx", DemoModels.WriteStringIdentity));
+        using var target = new InProcessOrtTarget(session, DemoModels.TextInputs, batchSize: 2);
+
+        var result = await new ConcurrencyLoadGenerator().MeasureDetailedAsync(target, 2, new LoadGenOptions { WindowMs = 50, MaxTrials = 3 });
+
+        Assert.Equal(0, result.ErrorCount);
+        Assert.True(result.Stats.RequestCount > 0);
+        var sent = Strings(Assert.Single(target.Requests)[0]);
+        // perf_analyzer's default: printable ASCII strings of --string-length 128.
+        Assert.Equal(2 * DemoModels.TextWidth, sent.Length);
+        Assert.All(sent, e => Assert.True(e.Length == TensorDataFactory.DefaultStringLength && e.All(b => b is >= 0x20 and < 0x7F)));
+        Assert.Equal(sent.Length, sent.Distinct(ByteArrayComparer.Instance).Count());
+        Assert.Equal(sent, RunOnce(session, target, 0, DemoModels.TextOutputName));
+    }
+
+    [Fact]
+    public async Task String_data_fills_every_element_and_zero_mode_zeroes_only_the_numeric_inputs()
+    {
+        using var session = NewSession(Write("mixed.onnx", DemoModels.WriteStringAndAdd));
+        using var target = new InProcessOrtTarget(session, DemoModels.MixedInputs, batchSize: 3, mode: InputDataMode.Zero,
+            strings: new StringInputOptions(Data: "héllo wörld"));
+
+        var stats = await new ConcurrencyLoadGenerator().MeasureAsync(target, 2, new LoadGenOptions { WindowMs = 50, MaxTrials = 3 });
+
+        Assert.True(stats.RequestCount > 0);
+        var expected = Enumerable.Repeat("héllo wörld"u8.ToArray(), 3 * DemoModels.TextWidth);
+        Assert.Equal(expected, RunOnce(session, target, 0, DemoModels.TextOutputName));
+        using var outputs = session.Run(new RunOptions(), target.InputNames, target.Requests[0], [DemoModels.TrivialOutputName]);
+        Assert.Equal(Enumerable.Repeat(1f, 3 * DemoModels.TrivialWidth), outputs[0].GetTensorDataAsSpan<float>().ToArray());
+    }
+
+    [Fact]
+    public async Task Input_data_steps_with_strings_are_batched_and_sent_in_turn()
+    {
+        using var session = NewSession(Write("text.onnx", DemoModels.WriteStringIdentity));
+        var data = PerfAnalyzerInputData.Parse("""
+            {"data": [{"TEXT": ["a", "b"]}, {"TEXT": ["c", "dé"]}, {"TEXT": {"content": ["e", ""], "shape": [2]}}]}
+            """);
+        using var target = new InProcessOrtTarget(session, DemoModels.TextInputs, data, batchSize: 2);
+
+        var stats = await new ConcurrencyLoadGenerator().MeasureAsync(target, 2, new LoadGenOptions { WindowMs = 50, MaxTrials = 3 });
+
+        Assert.True(stats.RequestCount > 0);
+        // Request i holds steps i and i+1, wrapping around, as with the gRPC target.
+        string[][] expected = [["a", "b", "c", "dé"], ["c", "dé", "e", ""], ["e", "", "a", "b"]];
+        Assert.Equal(expected.Length, target.Requests.Count);
+        for (var r = 0; r < expected.Length; r++)
+        {
+            var bytes = expected[r].Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
+            Assert.Equal(bytes, Strings(target.Requests[r][0]));
+            Assert.Equal(bytes, RunOnce(session, target, r, DemoModels.TextOutputName));
+        }
+    }
+
+    [Fact]
+    public async Task A_string_request_allocates_nothing_on_the_managed_heap_after_the_first()
+    {
+        using var session = NewSession(Write("text.onnx", DemoModels.WriteStringIdentity));
+        using var target = new InProcessOrtTarget(session, DemoModels.TextInputs, batchSize: 4);
+        await target.InferAsync(CancellationToken.None);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            await target.InferAsync(CancellationToken.None);
+        }
+
+        var perRequest = (GC.GetAllocatedBytesForCurrentThread() - before) / 1000.0;
+        Assert.True(perRequest < 8, $"{perRequest} bytes per request");
+    }
+
+    [Fact]
+    public void Malformed_bytes_input_data_is_refused_naming_the_input()
+    {
+        using var session = NewSession(Write("text.onnx", DemoModels.WriteStringIdentity));
+        // One element that claims 5 bytes but has 1; the input needs 2 elements.
+        var b64 = Convert.ToBase64String([5, 0, 0, 0, (byte)'a']);
+        var data = PerfAnalyzerInputData.Parse($$$"""{"data": [{"TEXT": {"b64": "{{{b64}}}"}}]}""");
+
+        var error = Assert.Throws<ArgumentException>(() => new InProcessOrtTarget(session, DemoModels.TextInputs, data));
+
+        Assert.Contains($"BYTES input '{DemoModels.TextInputName}': element 0 claims 5 bytes but only 1 are left", error.Message);
+    }
+
+    private static byte[][] Strings(OrtValue tensor) =>
+        Enumerable.Range(0, (int)tensor.GetTensorTypeAndShape().ElementCount).Select(i => tensor.GetStringElementAsSpan(i).ToArray()).ToArray();
+
+    /// <summary>Runs request <paramref name="request"/>'s tensors through the session and reads the string output.</summary>
+    private static byte[][] RunOnce(InferenceSession session, InProcessOrtTarget target, int request, string output)
+    {
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, target.InputNames, target.Requests[request], [output]);
+        return Strings(outputs[0]);
+    }
+
+    private string Write(string fileName, Action<string> writeModel)
+    {
+        var path = Path.Combine(_dir, fileName);
+        writeModel(path);
+        return path;
+    }
+
+    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
+    {
+        public static ByteArrayComparer Instance { get; } = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => obj.Length == 0 ? 0 : HashCode.Combine(obj.Length, obj[0], obj[^1]);
+    }
+
     private string WriteAdd()
     {
         var path = Path.Combine(_dir, "add.onnx");

@@ -70,4 +70,40 @@ public sealed class ControlModeNoneTests
         Assert.Equal("UNAVAILABLE", broken.State);
         Assert.Contains("config.pbtxt", broken.Reason);
     }
+
+    [Fact]
+    public async Task At_start_a_model_counts_once_and_is_loaded_when_its_versions_are_ready()
+    {
+        using var repository = new TestModelRepository();
+        await repository.AddVersionedModelAsync("multi_good", [1, 2, 3], 8, VersionedServerFixture.AllVersions);
+        await repository.AddVersionedModelAsync("multi_broken", [1, 2, 3], 8, VersionedServerFixture.AllVersions);
+        await File.WriteAllTextAsync(InferencePipeline.ModelRepository.ModelRepositoryLayout.ModelPath(repository.Root, "multi_broken", 2), "not ONNX");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => EmbeddedInferenceServer.StartAsync(new InferenceServerOptions
+        {
+            ModelRepository = repository.Root,
+            ControlMode = ModelControlMode.None,
+        }));
+        // One model failed, though the index has a row for each of its three versions.
+        Assert.StartsWith("1 model(s) failed to load and --exit-on-error is true: 'multi_broken': ", error.Message);
+        Assert.Contains("version 2: onnxruntime could not create a session", error.Message);
+        Assert.DoesNotContain("'multi_good'", error.Message);
+
+        await using var server = await EmbeddedInferenceServer.StartAsync(new InferenceServerOptions
+        {
+            ModelRepository = repository.Root,
+            ControlMode = ModelControlMode.None,
+            ExitOnError = false,
+        });
+        using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        foreach (var version in new[] { "1", "2", "3" })
+        {
+            Assert.True((await client.ModelReadyAsync(new ModelReadyRequest { Name = "multi_good", Version = version })).Ready);
+            Assert.False((await client.ModelReadyAsync(new ModelReadyRequest { Name = "multi_broken", Version = version })).Ready);
+        }
+        var index = await client.RepositoryIndexAsync(new RepositoryIndexRequest());
+        Assert.Equal([("1", "UNAVAILABLE"), ("2", "UNAVAILABLE"), ("3", "UNAVAILABLE")],
+            index.Models.Where(m => m.Name == "multi_broken").Select(m => (m.Version, m.State)));
+    }
 }

@@ -55,15 +55,23 @@ internal sealed class ModelRepositoryStartup(ModelRegistry registry, RepositoryP
             }
         }
 
-        var failed = registry.Index(readyOnly: false).Where(e => e.State == ModelIndexEntry.Unavailable).ToList();
+        // The index has a row per version: a model failed when none of its versions is ready, and it counts once.
+        var failed = registry.Index(readyOnly: false)
+            .GroupBy(e => e.Name, StringComparer.Ordinal)
+            .Where(m => m.Any(e => e.State == ModelIndexEntry.Unavailable) && m.All(e => e.State != ModelIndexEntry.Ready))
+            .ToList();
         if (failed.Count > 0 && settings.ExitOnError)
         {
             throw new InvalidOperationException(
                 $"{failed.Count} model(s) failed to load and --exit-on-error is true: " +
-                string.Join("; ", failed.Select(f => $"'{f.Name}': {f.Reason}")) +
+                string.Join("; ", failed.Select(m => $"'{m.Key}': {Reasons(m)}")) +
                 ". Fix them, or start with --exit-on-error=false to serve the others.");
         }
     }
+
+    private static string Reasons(IEnumerable<ModelIndexEntry> rows) =>
+        string.Join("; ", rows.Where(e => e.State == ModelIndexEntry.Unavailable)
+            .Select(e => e.Version.Length == 0 ? e.Reason : $"version {e.Version}: {e.Reason}"));
 
     public async Task StopAsync(CancellationToken cancellationToken) => await registry.DisposeAsync().ConfigureAwait(false);
 }

@@ -7,6 +7,7 @@ namespace InferencePipeline.InferenceServer.Repository;
 /// <summary>
 /// Fills inputs/outputs the config leaves out from the ONNX model (Triton's auto-complete), and refuses a
 /// config whose tensors the model does not have, so mistakes show at load time rather than per request.
+/// Its errors describe one version's model; the loader says which model and version they belong to.
 /// </summary>
 internal static class ModelConfigCompletion
 {
@@ -44,13 +45,13 @@ internal static class ModelConfigCompletion
         if (!model.TryGetValue(name, out var meta))
         {
             throw InferenceException.Invalid(
-                $"failed to load '{config.Name}': config {kind} '{name}' is not an {kind} of the model (model {kind}s: {string.Join(", ", model.Keys)})");
+                $"config {kind} '{name}' is not an {kind} of the model (model {kind}s: {string.Join(", ", model.Keys)})");
         }
         var actual = ConfigType(config, name, meta);
         if (actual != declared)
         {
             throw InferenceException.Invalid(
-                $"failed to load '{config.Name}': config {kind} '{name}' is {TensorDataType.NameOf(declared)} but the model's is {TensorDataType.NameOf(actual)}");
+                $"config {kind} '{name}' is {TensorDataType.NameOf(declared)} but the model's is {TensorDataType.NameOf(actual)}");
         }
     }
 
@@ -61,7 +62,7 @@ internal static class ModelConfigCompletion
             return DataType.TypeString;
         }
         return TensorDataType.FromOrt(meta.ElementDataType)?.ConfigType
-            ?? throw InferenceException.Invalid($"failed to load '{config.Name}': tensor '{name}' has element type {meta.ElementDataType}, which this server does not run");
+            ?? throw InferenceException.Invalid($"tensor '{name}' has element type {meta.ElementDataType}, which this server does not run");
     }
 
     private static IEnumerable<long> Dims(NodeMetadata meta, int skip) =>

@@ -13,7 +13,8 @@ namespace InferencePipeline.InferenceServer.Repository;
 /// Turns a repository entry (config.pbtxt or an override config, plus the version directories the version
 /// policy selects) into <see cref="ModelVersions"/>: per version one ORT session per instance, the config
 /// completed from the model where it is silent (inputs/outputs) and checked against every version where it speaks.
-/// A load is all or nothing: if one selected version fails, none is served from this load.
+/// A load is all or nothing, as in Triton: every selected version is tried, and if one fails
+/// (<see cref="ModelVersionsLoadException"/>, naming each failed version) none is served from this load.
 /// </summary>
 internal sealed class ModelLoader(InferenceServerOptions options, ILogger<ModelLoader> logger)
 {
@@ -64,22 +65,48 @@ internal sealed class ModelLoader(InferenceServerOptions options, ILogger<ModelL
         var settings = OrtConfigParameters.Read(config);
         var instances = Math.Max(1, config.InstanceGroup.Sum(g => g.Count > 0 ? g.Count : 1));
         var loaded = new List<LoadedModel>(versions.Count);
+        var failures = new List<VersionLoadFailure>();
+        ModelConfig? completed = null;
         try
         {
-            // Highest first: auto-completion takes inputs/outputs from the newest model, the older ones are checked against it.
+            // Highest first: auto-completion takes inputs/outputs from the newest model that loads, the older ones are
+            // checked against it. Each try gets its own copy until one succeeds, so a version that fails half-way
+            // through completion leaves nothing of itself in the config the others are checked against.
             foreach (var (version, modelPath) in versions)
             {
-                loaded.Add(LoadVersion(name, version, modelPath, config, settings, instances));
+                var versionConfig = completed ?? config.Clone();
+                try
+                {
+                    loaded.Add(LoadVersion(name, version, modelPath, versionConfig, settings, instances));
+                    completed = versionConfig;
+                }
+                catch (InferenceException e)
+                {
+                    // Triton tries every version and logs each failure, so one load shows every broken version.
+                    failures.Add(new VersionLoadFailure(version, e.Message));
+                    logger.LogWarning("Model {Model} version {Version} failed to load: {Reason}", name, version, e.Message);
+                }
             }
-            return new ModelVersions(loaded);
         }
         catch
         {
-            foreach (var model in loaded)
-            {
-                model.Retire();
-            }
+            Retire(loaded);
             throw;
+        }
+
+        if (failures.Count > 0)
+        {
+            Retire(loaded);
+            throw new ModelVersionsLoadException(name, versions.Select(v => v.Version).ToArray(), failures.OrderBy(f => f.Version).ToArray());
+        }
+        return new ModelVersions(loaded);
+    }
+
+    private static void Retire(List<LoadedModel> loaded)
+    {
+        foreach (var model in loaded)
+        {
+            model.Retire();
         }
     }
 
@@ -152,8 +179,9 @@ internal sealed class ModelLoader(InferenceServerOptions options, ILogger<ModelL
         }
         catch (Exception e) when (e is InvalidModelException or OnnxRuntimeException)
         {
+            // No "failed to load" prefix: this is one version's reason, which the load's message lists with the others'.
             throw new InferenceException(StatusCode.InvalidArgument,
-                $"failed to load '{name}': onnxruntime could not create a session for '{modelPath}' ({settings}): {e.Message}", e);
+                $"onnxruntime could not create a session for '{modelPath}' ({settings}): {e.Message}", e);
         }
     }
 }
