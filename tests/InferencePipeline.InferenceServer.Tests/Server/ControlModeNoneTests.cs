@@ -47,21 +47,12 @@ public sealed class ControlModeNoneTests
         await File.WriteAllTextAsync(InferencePipeline.ModelRepository.ModelRepositoryLayout.ConfigPath(repository.Root, "broken"), "max_batch_size: [");
 
         // tritonserver's default: a model that cannot load at start fails the start.
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => EmbeddedInferenceServer.StartAsync(new InferenceServerOptions
-        {
-            ModelRepository = repository.Root,
-            ControlMode = ModelControlMode.None,
-        }));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(repository, exitOnError: true));
         Assert.Contains("'broken'", error.Message);
         Assert.Contains("--exit-on-error", error.Message);
         Assert.DoesNotContain("'good'", error.Message);
 
-        await using var server = await EmbeddedInferenceServer.StartAsync(new InferenceServerOptions
-        {
-            ModelRepository = repository.Root,
-            ControlMode = ModelControlMode.None,
-            ExitOnError = false,
-        });
+        await using var server = await StartAsync(repository, exitOnError: false);
         using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         Assert.True((await client.ModelReadyAsync(new ModelReadyRequest { Name = "good" })).Ready);
@@ -79,22 +70,13 @@ public sealed class ControlModeNoneTests
         await repository.AddVersionedModelAsync("multi_broken", [1, 2, 3], 8, VersionedServerFixture.AllVersions);
         await File.WriteAllTextAsync(InferencePipeline.ModelRepository.ModelRepositoryLayout.ModelPath(repository.Root, "multi_broken", 2), "not ONNX");
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => EmbeddedInferenceServer.StartAsync(new InferenceServerOptions
-        {
-            ModelRepository = repository.Root,
-            ControlMode = ModelControlMode.None,
-        }));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(repository, exitOnError: true));
         // One model failed, though the index has a row for each of its three versions.
         Assert.StartsWith("1 model(s) failed to load and --exit-on-error is true: 'multi_broken': ", error.Message);
         Assert.Contains("version 2: onnxruntime could not create a session", error.Message);
         Assert.DoesNotContain("'multi_good'", error.Message);
 
-        await using var server = await EmbeddedInferenceServer.StartAsync(new InferenceServerOptions
-        {
-            ModelRepository = repository.Root,
-            ControlMode = ModelControlMode.None,
-            ExitOnError = false,
-        });
+        await using var server = await StartAsync(repository, exitOnError: false);
         using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         foreach (var version in new[] { "1", "2", "3" })
@@ -106,4 +88,13 @@ public sealed class ControlModeNoneTests
         Assert.Equal([("1", "UNAVAILABLE"), ("2", "UNAVAILABLE"), ("3", "UNAVAILABLE")],
             index.Models.Where(m => m.Name == "multi_broken").Select(m => (m.Version, m.State)));
     }
+
+    /// <summary>The server in control mode none over <paramref name="repository"/>: every model loads at start.</summary>
+    private static Task<EmbeddedInferenceServer> StartAsync(TestModelRepository repository, bool exitOnError) =>
+        EmbeddedInferenceServer.StartAsync(new InferenceServerOptions
+        {
+            ModelRepository = repository.Root,
+            ControlMode = ModelControlMode.None,
+            ExitOnError = exitOnError,
+        });
 }
