@@ -11,29 +11,24 @@ namespace InferencePipeline.InferenceServer.Tests.LoadGen;
 public sealed class GrpcBytesLoadTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly TestModelRepository _repository = new();
-    private EmbeddedInferenceServer _server = null!;
+    private ServedRepository _served = null!;
 
     public async Task InitializeAsync()
     {
         await _repository.AddModelAsync("text", DemoModels.WriteStringIdentity, DemoModels.TextInputs, DemoModels.TextOutputs, maxBatchSize: 8,
             config => config.DynamicBatching = new ModelDynamicBatching { MaxQueueDelayMicroseconds = 1_000 });
         await _repository.AddModelAsync("text_add", DemoModels.WriteStringAndAdd, DemoModels.MixedInputs, DemoModels.MixedOutputs, maxBatchSize: 8);
-        _server = await EmbeddedInferenceServer.StartAsync(
-            new InferenceServerOptions { ModelRepository = _repository.Root, ControlMode = ModelControlMode.None }, port: 0);
+        _served = await ServedRepository.StartAsync(_repository, ModelControlMode.None);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _repository.Dispose();
-    }
+    public async Task DisposeAsync() => await _served.DisposeAsync();
 
     [Theory]
     [InlineData("text")]
     [InlineData("text_add")]
     public async Task Synthetic_bytes_requests_run_under_concurrency_without_errors(string model)
     {
-        using var target = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, model, batchSize: 4, InputDataMode.Zero);
+        using var target = await GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, model, batchSize: 4, InputDataMode.Zero);
 
         var text = target.Request.Inputs[0];
         Assert.Equal("BYTES", text.Datatype);
@@ -54,13 +49,13 @@ public sealed class GrpcBytesLoadTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task String_length_and_fixed_string_data_shape_the_synthetic_bytes_inputs()
     {
-        using var shortStrings = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "text", batchSize: 1,
+        using var shortStrings = await GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "text", batchSize: 1,
             strings: new StringInputOptions(Length: 5));
         Assert.Equal(DemoModels.TextWidth * (4 + 5), shortStrings.Request.RawInputContents[0].Length);
 
-        using var fixedData = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "text", batchSize: 1,
+        using var fixedData = await GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "text", batchSize: 1,
             strings: new StringInputOptions(Data: "same"));
-        using var channel = GrpcInferenceTarget.CreateChannel(_server.GrpcAddress);
+        using var channel = GrpcInferenceTarget.CreateChannel(_served.Server.GrpcAddress);
         var answer = await new GRPCInferenceService.GRPCInferenceServiceClient(channel).ModelInferAsync(fixedData.Request);
         var raw = answer.RawOutputContents[0].ToByteArray();
         // Every element comes back as a 4-byte length then "same".
@@ -82,8 +77,8 @@ public sealed class GrpcBytesLoadTests(ITestOutputHelper output) : IAsyncLifetim
                 { "TEXT": { "content": ["日本", ""], "shape": [2] } }
             ] }
             """;
-        using var target = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "text", PerfAnalyzerInputData.Parse(json), batchSize: 2);
-        using var channel = GrpcInferenceTarget.CreateChannel(_server.GrpcAddress);
+        using var target = await GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "text", PerfAnalyzerInputData.Parse(json), batchSize: 2);
+        using var channel = GrpcInferenceTarget.CreateChannel(_served.Server.GrpcAddress);
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
 
         Assert.Equal(2, target.Requests.Count);

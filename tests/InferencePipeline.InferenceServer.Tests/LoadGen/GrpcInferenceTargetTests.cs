@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Grpc.Net.Client;
 using Inference;
 using InferencePipeline.LoadGen;
 using InferencePipeline.Onnx;
@@ -13,7 +12,7 @@ public sealed class GrpcInferenceTargetTests(ITestOutputHelper output) : IAsyncL
 {
     private static readonly BertShape SmallBert = new(Layers: 1, Hidden: 32, Heads: 2, Intermediate: 64, SequenceLength: 32);
     private readonly TestModelRepository _repository = new();
-    private EmbeddedInferenceServer _server = null!;
+    private ServedRepository _served = null!;
 
     public async Task InitializeAsync()
     {
@@ -22,20 +21,15 @@ public sealed class GrpcInferenceTargetTests(ITestOutputHelper output) : IAsyncL
             [new("INPUT0", "FP32", [1, 16])], [new("OUTPUT0", "FP32", [1, 16])], maxBatchSize: 0);
         await _repository.AddModelAsync("bert", path => DemoModels.WriteBert(path, SmallBert),
             DemoModels.BertInputs(SmallBert), DemoModels.BertOutputs(SmallBert), maxBatchSize: 4);
-        _server = await EmbeddedInferenceServer.StartAsync(
-            new InferenceServerOptions { ModelRepository = _repository.Root, ControlMode = ModelControlMode.None }, port: 0);
+        _served = await ServedRepository.StartAsync(_repository, ModelControlMode.None);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _repository.Dispose();
-    }
+    public async Task DisposeAsync() => await _served.DisposeAsync();
 
     [Fact]
     public async Task Learns_inputs_from_metadata_and_config_and_measures_the_served_model()
     {
-        using var target = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "add", batchSize: 4);
+        using var target = await GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "add", batchSize: 4);
 
         var input = Assert.Single(target.Request.Inputs);
         Assert.Equal(DemoModels.TrivialInputName, input.Name);
@@ -56,7 +50,7 @@ public sealed class GrpcInferenceTargetTests(ITestOutputHelper output) : IAsyncL
     [Fact]
     public async Task Fills_the_seed_bert_inputs_with_ids_ones_for_the_mask_and_zero_segments()
     {
-        using var target = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "bert", batchSize: 2);
+        using var target = await GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "bert", batchSize: 2);
 
         var names = target.Request.Inputs.Select(i => i.Name).ToArray();
         Assert.Equal(["input_names", "input_mask", "segment_ids"], names);
@@ -78,25 +72,25 @@ public sealed class GrpcInferenceTargetTests(ITestOutputHelper output) : IAsyncL
     [Fact]
     public async Task A_model_without_batching_is_sent_its_full_shape_and_refuses_batches()
     {
-        using var target = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "add_nobatch");
+        using var target = await GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "add_nobatch");
         Assert.Equal([1L, 16], Assert.Single(target.Request.Inputs).Shape);
         await target.InferAsync(CancellationToken.None);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "add_nobatch", batchSize: 2));
-        await Assert.ThrowsAsync<ArgumentException>(() => GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "add", batchSize: 9));
+        await Assert.ThrowsAsync<ArgumentException>(() => GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "add_nobatch", batchSize: 2));
+        await Assert.ThrowsAsync<ArgumentException>(() => GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "add", batchSize: 9));
     }
 
     [Fact]
     public async Task Unknown_model_fails_with_a_message_naming_it()
     {
-        var ex = await Assert.ThrowsAsync<LoadGenException>(() => GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "no_such_model"));
+        var ex = await Assert.ThrowsAsync<LoadGenException>(() => GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "no_such_model"));
         Assert.Contains("no_such_model", ex.Message);
     }
 
     [Fact]
     public async Task Server_errors_fail_the_measurement_with_the_servers_message()
     {
-        using var channel = GrpcInferenceTarget.CreateChannel(_server.GrpcAddress);
+        using var channel = GrpcInferenceTarget.CreateChannel(_served.Server.GrpcAddress);
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         // Width 8 where the model takes 16: every request is rejected by the server.
         var request = GrpcInferenceTarget.BuildRequest(

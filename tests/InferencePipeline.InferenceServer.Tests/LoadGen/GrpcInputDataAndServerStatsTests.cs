@@ -12,20 +12,15 @@ public sealed class GrpcInputDataAndServerStatsTests(ITestOutputHelper output) :
 {
     private const int Width = DemoModels.TrivialWidth;
     private readonly TestModelRepository _repository = new();
-    private EmbeddedInferenceServer _server = null!;
+    private ServedRepository _served = null!;
 
     public async Task InitializeAsync()
     {
         await _repository.AddModelAsync("add", maxBatchSize: 8);
-        _server = await EmbeddedInferenceServer.StartAsync(
-            new InferenceServerOptions { ModelRepository = _repository.Root, ControlMode = ModelControlMode.None }, port: 0);
+        _served = await ServedRepository.StartAsync(_repository, ModelControlMode.None);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _repository.Dispose();
-    }
+    public async Task DisposeAsync() => await _served.DisposeAsync();
 
     [Theory]
     [InlineData(1)]
@@ -41,11 +36,11 @@ public sealed class GrpcInputDataAndServerStatsTests(ITestOutputHelper output) :
                 { "INPUT0": { "content": [{{string.Join(", ", steps[2])}}] } }
             ] }
             """;
-        using var target = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "add", PerfAnalyzerInputData.Parse(json), batchSize);
+        using var target = await GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "add", PerfAnalyzerInputData.Parse(json), batchSize);
 
         Assert.Equal(3, target.Requests.Count);
         Assert.Equal(batchSize, target.BatchSize);
-        using var channel = GrpcInferenceTarget.CreateChannel(_server.GrpcAddress);
+        using var channel = GrpcInferenceTarget.CreateChannel(_served.Server.GrpcAddress);
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         for (var r = 0; r < 3; r++)
         {
@@ -73,7 +68,7 @@ public sealed class GrpcInputDataAndServerStatsTests(ITestOutputHelper output) :
         var json = $$"""{ "data": [ { "INPUT0": [{{string.Join(", ", new int[Width])}}] }, { "INPUT0": [1, 2] } ] }""";
 
         var ex = await Assert.ThrowsAsync<InputDataException>(
-            () => GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "add", PerfAnalyzerInputData.Parse(json)));
+            () => GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "add", PerfAnalyzerInputData.Parse(json)));
 
         Assert.Contains("Input 'INPUT0' in step 1 has 2 values", ex.Message);
         Assert.Equal(1, ex.Step);
@@ -82,7 +77,7 @@ public sealed class GrpcInputDataAndServerStatsTests(ITestOutputHelper output) :
     [Fact]
     public async Task Concurrency_mode_reports_the_servers_queue_and_compute_times_over_the_measured_windows()
     {
-        using var target = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "add", batchSize: 2);
+        using var target = await GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "add", batchSize: 2);
         var result = await new ConcurrencyLoadGenerator().MeasureDetailedAsync(
             target, 2, new LoadGenOptions { WindowMs = 200, MaxTrials = 3, WarmupMs = 100 });
 
@@ -100,7 +95,7 @@ public sealed class GrpcInputDataAndServerStatsTests(ITestOutputHelper output) :
     [Fact]
     public async Task Request_rate_mode_against_the_server_hits_the_rate_and_reports_server_times()
     {
-        using var target = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "add");
+        using var target = await GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "add");
         var result = await new RequestRateLoadGenerator().MeasureDetailedAsync(
             target, 200, RateDistribution.Poisson, new LoadGenOptions { WindowMs = 300, MaxTrials = 3, WarmupMs = 100 });
 
@@ -113,7 +108,7 @@ public sealed class GrpcInputDataAndServerStatsTests(ITestOutputHelper output) :
     [Fact]
     public async Task Server_statistics_are_cumulative_and_their_difference_counts_the_requests_sent()
     {
-        using var target = await GrpcInferenceTarget.CreateAsync(_server.GrpcAddress, "add");
+        using var target = await GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "add");
         var before = await target.ReadModelStatisticsAsync(CancellationToken.None);
         for (var i = 0; i < 5; i++)
         {

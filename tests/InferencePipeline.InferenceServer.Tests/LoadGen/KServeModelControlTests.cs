@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using Inference;
 using InferencePipeline.InferenceServer.Tests.Server;
 using InferencePipeline.LoadGen;
@@ -11,30 +10,20 @@ public sealed class KServeModelControlTests : IAsyncLifetime
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(10);
     private readonly TestModelRepository _repository = new();
-    private EmbeddedInferenceServer _server = null!;
-    private GrpcChannel _channel = null!;
-    private GRPCInferenceService.GRPCInferenceServiceClient _client = null!;
+    private ServedRepository _served = null!;
 
     public async Task InitializeAsync()
     {
         await _repository.AddModelAsync("add", 8);
-        _server = await EmbeddedInferenceServer.StartAsync(
-            new InferenceServerOptions { ModelRepository = _repository.Root, ControlMode = ModelControlMode.Explicit }, port: 0);
-        _channel = GrpcChannel.ForAddress(_server.GrpcAddress);
-        _client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        _served = await ServedRepository.StartAsync(_repository, ModelControlMode.Explicit);
     }
 
-    public async Task DisposeAsync()
-    {
-        _channel.Dispose();
-        await _server.DisposeAsync();
-        _repository.Dispose();
-    }
+    public async Task DisposeAsync() => await _served.DisposeAsync();
 
     [Fact]
     public async Task Loads_with_an_override_renamed_to_the_entry_then_unloads()
     {
-        var control = new KServeModelControl(_client);
+        var control = new KServeModelControl(_served.Client);
         var config = (await ConfigOfAsync(control, "add")).Clone();
         config.Name = "add_config_3";
         config.InstanceGroup[0].Count = 3;
@@ -45,13 +34,13 @@ public sealed class KServeModelControlTests : IAsyncLifetime
         Assert.Equal("add", served.Name);
         Assert.Equal(3, served.InstanceGroup[0].Count);
         Assert.Null(await control.TryUnloadAsync("add", CancellationToken.None));
-        Assert.False((await _client.ModelReadyAsync(new ModelReadyRequest { Name = "add" })).Ready);
+        Assert.False((await _served.Client.ModelReadyAsync(new ModelReadyRequest { Name = "add" })).Ready);
     }
 
     [Fact]
     public async Task A_refused_override_names_the_config_the_entry_and_the_servers_reason()
     {
-        var control = new KServeModelControl(_client);
+        var control = new KServeModelControl(_served.Client);
         var config = (await ConfigOfAsync(control, "add")).Clone();
         config.Name = "add_config_broken";
         config.Input[0].Name = "NO_SUCH_INPUT";
@@ -69,7 +58,7 @@ public sealed class KServeModelControlTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_entry_is_named_without_a_config()
     {
-        var control = new KServeModelControl(_client);
+        var control = new KServeModelControl(_served.Client);
 
         var error = await Assert.ThrowsAsync<ModelLoadException>(() => control.LoadAsync("no_such_model", ReadyTimeout, CancellationToken.None));
 
@@ -85,6 +74,6 @@ public sealed class KServeModelControlTests : IAsyncLifetime
             await control.LoadAsync(model, ReadyTimeout, CancellationToken.None);
         }
 
-        return (await _client.ModelConfigAsync(new ModelConfigRequest { Name = model })).Config;
+        return (await _served.Client.ModelConfigAsync(new ModelConfigRequest { Name = model })).Config;
     }
 }

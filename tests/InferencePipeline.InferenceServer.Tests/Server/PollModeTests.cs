@@ -1,6 +1,5 @@
 using System.Net;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Inference;
 using InferencePipeline.InferenceServer.Tests.Server.Http;
 using InferencePipeline.ModelRepository;
@@ -20,29 +19,15 @@ public sealed class PollModeTests : IAsyncLifetime
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     private readonly TestModelRepository _repository = new();
-    private EmbeddedInferenceServer _server = null!;
-    private GrpcChannel _channel = null!;
-    private GRPCInferenceService.GRPCInferenceServiceClient _client = null!;
+    private ServedRepository _served = null!;
 
     public async Task InitializeAsync()
     {
         await _repository.AddVersionedModelAsync("resident", [1], 8);
-        _server = await EmbeddedInferenceServer.StartAsync(new InferenceServerOptions
-        {
-            ModelRepository = _repository.Root,
-            ControlMode = ModelControlMode.Poll,
-            RepositoryPollInterval = PollInterval,
-        });
-        _channel = GrpcChannel.ForAddress(_server.GrpcAddress);
-        _client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        _served = await ServedRepository.StartAsync(_repository, ModelControlMode.Poll, o => o.RepositoryPollInterval = PollInterval);
     }
 
-    public async Task DisposeAsync()
-    {
-        _channel.Dispose();
-        await _server.DisposeAsync();
-        _repository.Dispose();
-    }
+    public async Task DisposeAsync() => await _served.DisposeAsync();
 
     [Fact]
     public async Task New_entries_load_changed_ones_reload_and_removed_ones_unload()
@@ -70,7 +55,7 @@ public sealed class PollModeTests : IAsyncLifetime
 
         Directory.Delete(Path.Combine(_repository.Root, "arrival"), recursive: true);
         await WaitUntilAsync(async () => !await ReadyAsync("arrival"), "the removed entry to be unloaded");
-        var gone = await Assert.ThrowsAsync<RpcException>(() => _client.ModelInferAsync(Request("arrival", 1)).ResponseAsync);
+        var gone = await Assert.ThrowsAsync<RpcException>(() => _served.Client.ModelInferAsync(Request("arrival", 1)).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, gone.StatusCode);
         Assert.True(await ReadyAsync("resident"));
     }
@@ -151,13 +136,13 @@ public sealed class PollModeTests : IAsyncLifetime
     {
         const string Expected = "explicit model load / unload is not allowed if model control mode is not 'explicit'";
         var load = await Assert.ThrowsAsync<RpcException>(() =>
-            _client.RepositoryModelLoadAsync(new RepositoryModelLoadRequest { ModelName = "resident" }).ResponseAsync);
+            _served.Client.RepositoryModelLoadAsync(new RepositoryModelLoadRequest { ModelName = "resident" }).ResponseAsync);
         Assert.Equal((StatusCode.Unavailable, Expected), (load.StatusCode, load.Status.Detail));
         var unload = await Assert.ThrowsAsync<RpcException>(() =>
-            _client.RepositoryModelUnloadAsync(new RepositoryModelUnloadRequest { ModelName = "resident" }).ResponseAsync);
+            _served.Client.RepositoryModelUnloadAsync(new RepositoryModelUnloadRequest { ModelName = "resident" }).ResponseAsync);
         Assert.Equal((StatusCode.Unavailable, Expected), (unload.StatusCode, unload.Status.Detail));
 
-        using var http = RestClient.For(_server);
+        using var http = RestClient.For(_served.Server);
         var restUnload = await http.PostAsync("/v2/repository/models/resident/unload", null);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, restUnload.StatusCode);
         Assert.Equal(Expected, await RestClient.ErrorAsync(restUnload));
@@ -165,19 +150,19 @@ public sealed class PollModeTests : IAsyncLifetime
     }
 
     private async Task<bool> ReadyAsync(string model, string version = "") =>
-        (await _client.ModelReadyAsync(new ModelReadyRequest { Name = model, Version = version })).Ready;
+        (await _served.Client.ModelReadyAsync(new ModelReadyRequest { Name = model, Version = version })).Ready;
 
     private async Task<ModelConfig> ConfigAsync(string model) =>
-        (await _client.ModelConfigAsync(new ModelConfigRequest { Name = model })).Config.Clone();
+        (await _served.Client.ModelConfigAsync(new ModelConfigRequest { Name = model })).Config.Clone();
 
     private async Task<RepositoryIndexResponse.Types.ModelIndex> IndexRowAsync(string model) =>
-        (await _client.RepositoryIndexAsync(new RepositoryIndexRequest())).Models.Single(m => m.Name == model);
+        (await _served.Client.RepositoryIndexAsync(new RepositoryIndexRequest())).Models.Single(m => m.Name == model);
 
     private static ModelInferRequest Request(string model, float seed) => AddRequests.Raw(model, AddRequests.Values(1, seed), 1);
 
     private async Task<float> AddendAsync(string model, float seed = 5)
     {
-        var output = AddRequests.Output(await _client.ModelInferAsync(Request(model, seed)));
+        var output = AddRequests.Output(await _served.Client.ModelInferAsync(Request(model, seed)));
         return output[0] - AddRequests.Values(1, seed)[0];
     }
 
