@@ -35,6 +35,16 @@ if [ "$status" -eq 0 ]; then
 fi
 set -e
 
+# The failures again, just above the summary: CI often keeps only the tail of a long log, and a failed test
+# printed minutes earlier, among hundreds of passed ones, would be lost from it.
+# dotnet test's normal verbosity writes each result as "  Failed <test name> [<duration>]".
+if grep -qE '^  Failed [^ ].*\]$' "$log"; then
+  echo "==> failed tests (name, message and the first lines of the stack):"
+  awk '/^  Failed [^ ].*\]$/ { keep = 1; lines = 0 }
+       /^  (Passed|Skipped) [^ ].*\]$/ || /^\[xUnit/ || /^Test Run / { keep = 0 }
+       keep && lines++ < 25' "$log"
+fi
+
 # One closing line for the whole run, summed over the test assemblies' "Total tests" blocks.
 awk '/^[[:space:]]+(Passed|Failed|Skipped):[[:space:]]+[0-9]+[[:space:]]*$/ { n[$1] += $2 }
      END { printf "Tests: %d passed, %d failed, %d skipped\n", n["Passed:"], n["Failed:"], n["Skipped:"] }' "$log"

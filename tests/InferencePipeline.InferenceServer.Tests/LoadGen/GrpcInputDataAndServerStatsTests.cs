@@ -83,8 +83,11 @@ public sealed class GrpcInputDataAndServerStatsTests(ITestOutputHelper output) :
 
         var server = Assert.IsType<ServerSideStats>(result.ServerStats);
         output.WriteLine($"client avg {result.Stats.AvgMs:F3} ms over {result.Stats.RequestCount} requests; server {server}");
-        // The snapshots bracket the merged windows, give or take the requests in flight at each boundary.
-        Assert.InRange(server.RequestCount, result.Stats.RequestCount - 10, result.Stats.RequestCount + 10);
+        // The snapshots bracket the merged windows, give or take the requests that finish while a snapshot is on its
+        // way (the load goes on meanwhile): their number grows with the machine's speed, so the slack is relative.
+        // Still tight enough to catch a wrong bracket: the 100 ms warm-up alone would add a sixth.
+        var client = result.Stats.RequestCount;
+        Assert.InRange(server.RequestCount, (long)(client * 0.95) - 10, (long)(client * 1.05) + 10);
         Assert.True(server.ComputeInferMs > 0, $"{server.ComputeInferMs}");
         Assert.True(server.SuccessMs > 0);
         Assert.True(server.QueueMs >= 0 && server.ComputeInputMs >= 0 && server.ComputeOutputMs >= 0);
@@ -97,7 +100,7 @@ public sealed class GrpcInputDataAndServerStatsTests(ITestOutputHelper output) :
     {
         using var target = await GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "add");
         var result = await new RequestRateLoadGenerator().MeasureDetailedAsync(
-            target, 200, RateDistribution.Poisson, new LoadGenOptions { WindowMs = 300, MaxTrials = 3, WarmupMs = 100 });
+            target, 200, RateDistribution.Poisson, new LoadGenOptions { WindowMs = 500, MaxTrials = 3, WarmupMs = 100 });
 
         output.WriteLine($"{result.Stats.ThroughputPerSec:N1} req/s, p50 {result.Stats.P50Ms:F3} ms, delayed {result.DelayedRequestCount}, server {result.ServerStats}");
         Assert.InRange(result.Stats.ThroughputPerSec, 170, 230);
