@@ -23,9 +23,10 @@ public static class InferpipeApp
                 .WithDescription("Show one pipeline (or the recent ones) from the orchestrator's HTTP API.")
                 .WithExample("status", "3f2c...", "--api", "http://localhost:5210");
             config.AddCommand<BenchCommand>("bench")
-                .WithDescription("Measure a model on any KServe v2 gRPC server (ours or Triton's) like perf_analyzer: a concurrency or request-rate sweep, optionally written as perf_analyzer CSV.")
+                .WithDescription("Measure a model like perf_analyzer, on any KServe v2 gRPC server (ours or Triton's) or as an ONNX file in this process: a concurrency or request-rate sweep, optionally written as perf_analyzer CSV.")
                 .WithExample("bench", "--url", "http://localhost:8001", "--model", "bert", "--concurrency", "1,2,4", "--csv", "bert.csv")
-                .WithExample("bench", "--url", "http://localhost:8001", "--model", "bert", "--request-rate", "50,100", "--request-distribution", "poisson", "--input-data", "data.json");
+                .WithExample("bench", "--url", "http://localhost:8001", "--model", "bert", "--request-rate", "50,100", "--request-distribution", "poisson", "--input-data", "data.json")
+                .WithExample("bench", "--model-file", "model_repository/bert/1/model.onnx", "--batch-size", "8", "--concurrency", "1,2", "--intra-op-threads", "2");
         });
         return app;
     }

@@ -1,16 +1,20 @@
 using System.ComponentModel;
 using System.Globalization;
 using Grpc.Core;
+using InferencePipeline.Contracts;
 using InferencePipeline.LoadGen;
+using InferencePipeline.ModelRepository;
+using InferencePipeline.Onnx;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace InferencePipeline.Cli.Commands;
 
 /// <summary>
-/// <c>inferpipe bench</c>: perf_analyzer against any KServe v2 gRPC endpoint (ours or Triton's) — a concurrency
-/// sweep (closed loop) or a request-rate sweep (open loop, constant or Poisson), with random, zero or recorded
-/// input data — printed as a table and optionally written as perf_analyzer's CSV so the same tooling reads both.
+/// <c>inferpipe bench</c>: perf_analyzer against any KServe v2 gRPC endpoint (ours or Triton's), or against an
+/// ONNX file run by ONNX Runtime in this process — a concurrency sweep (closed loop) or a request-rate sweep
+/// (open loop, constant or Poisson), with random, zero or recorded input data — printed as a table and optionally
+/// written as perf_analyzer's CSV so the same tooling reads both.
 /// </summary>
 public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
 {
@@ -21,12 +25,32 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         public string? Url { get; init; }
 
         [CommandOption("--model <NAME>")]
-        [Description("Model to measure.")]
+        [Description("Model to measure (with --model-file: a name for the output, default the file's name).")]
         public string? Model { get; init; }
 
         [CommandOption("--model-version <VERSION>")]
         [Description("Model version (default: the server's choice).")]
         public string ModelVersion { get; init; } = "";
+
+        [CommandOption("--model-file <PATH>")]
+        [Description("Measure this ONNX file in this process with ONNX Runtime, no server (like perf_analyzer's C API mode). Compare with a --url run to see what serving adds.")]
+        public string? ModelFile { get; init; }
+
+        [CommandOption("--execution-provider <EP>")]
+        [Description("With --model-file: cpu (default), cuda or tensorrt; falls back to CPU, saying why, where unavailable.")]
+        public string? ExecutionProvider { get; init; }
+
+        [CommandOption("--graph-optimization-level <LEVEL>")]
+        [Description("With --model-file: 0 (off), 1 (basic), 2 (extended) or 99 (all, the default).")]
+        public int? GraphOptimizationLevel { get; init; }
+
+        [CommandOption("--intra-op-threads <N>")]
+        [Description("With --model-file: ONNX Runtime's threads within an operator (default 0: its own choice).")]
+        public int? IntraOpThreads { get; init; }
+
+        [CommandOption("--inter-op-threads <N>")]
+        [Description("With --model-file: ONNX Runtime's threads across operators (default 0: its own choice).")]
+        public int? InterOpThreads { get; init; }
 
         [CommandOption("--concurrency <LIST>")]
         [Description("Closed loop: concurrency levels, measured in order (default 1).")]
@@ -84,6 +108,35 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         [Description("Write the results as perf_analyzer's CSV.")]
         public string? Csv { get; init; }
 
+        /// <summary>
+        /// The model's name in the output: --model, else the model's directory for a file in a Triton repository
+        /// (<c>bert/1/model.onnx</c> is bert), else the file's name without its extension.
+        /// </summary>
+        public string ModelName
+        {
+            get
+            {
+                if (Model is not null || ModelFile is null)
+                {
+                    return Model ?? "";
+                }
+
+                var full = Path.GetFullPath(ModelFile);
+                var version = Path.GetDirectoryName(full);
+                var model = Path.GetDirectoryName(version);
+                return long.TryParse(Path.GetFileName(version), out _) && !string.IsNullOrEmpty(Path.GetFileName(model))
+                    ? Path.GetFileName(model)!
+                    : Path.GetFileNameWithoutExtension(full);
+            }
+        }
+
+        /// <summary>The in-process session's settings (--model-file), from the ONNX Runtime options.</summary>
+        public OrtSettings OrtSettings => new(
+            ExecutionProvider: ExecutionProvider ?? OrtExecutionProviderNames.Cpu,
+            GraphOptimizationLevel: GraphOptimizationLevel ?? 99,
+            IntraOpThreads: IntraOpThreads ?? 0,
+            InterOpThreads: InterOpThreads ?? 0);
+
         /// <summary>The open-loop distribution named by <see cref="RequestDistribution"/>, when it names one.</summary>
         public RateDistribution? Distribution => RequestDistribution.ToLowerInvariant() switch
         {
@@ -94,14 +147,9 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            if (string.IsNullOrWhiteSpace(Url) || !Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            if (ValidateTarget() is { } targetError)
             {
-                return ValidationResult.Error("--url must be the server's gRPC address, e.g. http://localhost:8001.");
-            }
-
-            if (string.IsNullOrWhiteSpace(Model))
-            {
-                return ValidationResult.Error("--model is required.");
+                return ValidationResult.Error(targetError);
             }
 
             if (Concurrency is not null && RequestRate is not null)
@@ -156,12 +204,65 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
 
             return ShapeList.TryParse(Shapes, out _, out var error) ? ValidationResult.Success() : ValidationResult.Error(error!);
         }
+
+        /// <summary>A server (--url and --model) or a file (--model-file, with its ONNX Runtime options), never both.</summary>
+        private string? ValidateTarget()
+        {
+            if (ModelFile is not null)
+            {
+                if (Url is not null)
+                {
+                    return "Give --url (a server) or --model-file (in-process), not both.";
+                }
+
+                if (!File.Exists(ModelFile))
+                {
+                    return $"--model-file '{ModelFile}' does not exist.";
+                }
+
+                if (ExecutionProvider is not null && !IsKnownProvider(ExecutionProvider))
+                {
+                    return $"--execution-provider '{ExecutionProvider}' is not cpu, cuda or tensorrt.";
+                }
+
+                if (GraphOptimizationLevel is { } level && level is not (0 or 1 or 2 or 99))
+                {
+                    return $"--graph-optimization-level {level} is not 0, 1, 2 or 99.";
+                }
+
+                return IntraOpThreads < 0 || InterOpThreads < 0 ? "--intra-op-threads and --inter-op-threads must not be negative." : null;
+            }
+
+            if (ExecutionProvider is not null || GraphOptimizationLevel is not null || IntraOpThreads is not null || InterOpThreads is not null)
+            {
+                return "--execution-provider, --graph-optimization-level and the thread counts apply to --model-file: a server takes them from the model's config.pbtxt.";
+            }
+
+            if (string.IsNullOrWhiteSpace(Url) || !Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                return "--url must be the server's gRPC address, e.g. http://localhost:8001 (or give --model-file to measure a file in-process).";
+            }
+
+            return string.IsNullOrWhiteSpace(Model) ? "--model is required." : null;
+        }
+
+        private static bool IsKnownProvider(string name)
+        {
+            try
+            {
+                OrtExecutionProviderNames.Normalize(name);
+                return true;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+        }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var url = new Uri(settings.Url!);
-        var model = settings.Model!;
+        var model = settings.ModelName;
         ShapeList.TryParse(settings.Shapes, out var shapes, out _);
         var options = new LoadGenOptions
         {
@@ -171,13 +272,14 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             MaxOutstandingRequests = settings.MaxThreads,
         };
 
-        GrpcInferenceTarget target;
+        BenchTarget bench;
         try
         {
-            target = await ConnectAsync(url, model, settings, shapes, cancellationToken);
+            bench = await BenchTarget.OpenAsync(settings, shapes, cancellationToken);
         }
         catch (LoadGenException ex) when (ex.InnerException is RpcException rpc)
         {
+            var url = settings.Url!;
             AnsiConsole.MarkupLine(rpc.StatusCode switch
             {
                 StatusCode.Unavailable or StatusCode.DeadlineExceeded =>
@@ -186,6 +288,11 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                     $"[red]The server at {Markup.Escape(url.ToString())} does not serve model '{Markup.Escape(model)}':[/] {Markup.Escape(rpc.Status.Detail)}",
                 _ => $"[red]{Markup.Escape(ex.Message)}[/]",
             });
+            return 2;
+        }
+        catch (InvalidModelException ex)
+        {
+            AnsiConsole.MarkupLine($"[red]--model-file cannot be measured:[/] {Markup.Escape(ex.Message)}");
             return 2;
         }
         catch (InputDataException ex)
@@ -200,10 +307,16 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         }
 
         IReadOnlyList<MeasurementResult> results;
-        using (target)
+        using (bench)
         {
+            var target = bench.Target;
+            foreach (var note in bench.Notes)
+            {
+                AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(note)}[/]");
+            }
+
             var load = settings.RequestRate is null ? "closed loop" : $"open loop ({settings.Distribution!.Value.ToString().ToLowerInvariant()} arrivals)";
-            AnsiConsole.MarkupLine($"Measuring [bold]{Markup.Escape(model)}[/] at {Markup.Escape(url.ToString())}, {load}, batch size {target.BatchSize}, windows of {settings.WindowMs} ms.");
+            AnsiConsole.MarkupLine($"Measuring [bold]{Markup.Escape(model)}[/] {Markup.Escape(bench.Where)}, {load}, batch size {target.BatchSize}, windows of {settings.WindowMs} ms.");
             var progress = new Progress<WindowResult>(w => AnsiConsole.MarkupLine(
                 $"[grey]  {(settings.RequestRate is null ? $"concurrency {w.Concurrency}" : "rate")}, window {w.Trial + 1}: {w.Stats.ThroughputPerSec:0.#} infer/s, avg {w.Stats.AvgMs:0.###} ms{(w.Stats.Stable ? ", stable" : "")}[/]"));
             try
@@ -240,21 +353,6 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         return 0;
     }
 
-    private static Task<GrpcInferenceTarget> ConnectAsync(
-        Uri url, string model, Settings settings, Dictionary<string, long[]>? shapes, CancellationToken cancellationToken)
-    {
-        if (settings.InputData is "random" or "zero")
-        {
-            var mode = settings.InputData == "zero" ? InputDataMode.Zero : InputDataMode.Random;
-            return GrpcInferenceTarget.CreateAsync(url, model, settings.BatchSize, mode, shapes, settings.ModelVersion,
-                strings: new StringInputOptions(settings.StringLength, settings.StringData), cancellationToken: cancellationToken);
-        }
-
-        // Parsed before connecting, so a malformed file is reported as such and not as a server problem.
-        var inputData = PerfAnalyzerInputData.Load(settings.InputData);
-        return GrpcInferenceTarget.CreateAsync(url, model, inputData, settings.BatchSize, shapes, settings.ModelVersion, cancellationToken);
-    }
-
     private static IReadOnlyList<double> ParseRates(string text) =>
         RateList.TryParse(text, out var rates) ? rates : throw new FormatException($"'{text}' is not a list of positive numbers.");
 
@@ -265,7 +363,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         {
             AnsiConsole.MarkupLine(
                 $"[yellow]At {result.RequestRate!.Value.ToString("0.###", CultureInfo.InvariantCulture)} req/s, {result.DelayedRequestCount} request(s) left late:[/] " +
-                "the server (or --max-threads) could not keep up; their wait is counted in the latencies.");
+                "the target (or --max-threads) could not keep up; their wait is counted in the latencies.");
         }
     }
 }
