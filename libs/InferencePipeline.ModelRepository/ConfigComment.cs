@@ -15,5 +15,8 @@ namespace InferencePipeline.ModelRepository;
 /// <see cref="ConfigCommentPlacement.End"/> the path is the block's; <c>""</c> is the file.
 /// </param>
 /// <param name="Placement">Where it goes relative to what <paramref name="Path"/> names.</param>
-/// <param name="Text">One comment line as written, from its <c>#</c> to the end of the line (trailing spaces removed).</param>
+/// <param name="Text">
+/// One comment line as written, from its <c>#</c> to the end of the line (trailing spaces removed); empty for a
+/// blank line (a run of them), kept like a comment so a rewritten config keeps its author's grouping of fields.
+/// </param>
 public sealed record ConfigComment(string Path, ConfigCommentPlacement Placement, string Text);

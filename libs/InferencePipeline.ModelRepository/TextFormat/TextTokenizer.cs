@@ -6,7 +6,9 @@ namespace InferencePipeline.ModelRepository.TextFormat;
 /// Splits protobuf text format into tokens, tracking 1-based line and column for error messages.
 /// Strings are decoded here (C-style escapes, octal and hex bytes, \u and \U code points) because text format
 /// strings are byte sequences: escapes build UTF-8 bytes, which are then decoded once.
-/// Comments are skipped but kept in <see cref="Comments"/>, so the parser can file them under their fields.
+/// Comments are skipped but kept in <see cref="Comments"/>, so the parser can file them under their fields; so are
+/// blank lines (as empty comments, a run of them as one), which authors use to group fields, except those before
+/// the first content of the file and after the last.
 /// </summary>
 internal sealed class TextTokenizer
 {
@@ -18,6 +20,8 @@ internal sealed class TextTokenizer
     private int _pos;
     private int _line = 1;
     private int _lineStart;
+    private bool _seenContent;
+    private int _blankRunEnd = -1;
 
     public TextTokenizer(string text, string source)
     {
@@ -93,11 +97,23 @@ internal sealed class TextTokenizer
 
     private void SkipWhitespaceAndComments()
     {
+        int skipStart = _pos;
         while (_pos < _text.Length)
         {
             char c = _text[_pos];
             if (c == '\n')
             {
+                if (_seenContent && _text.AsSpan(_lineStart, _pos - _lineStart).IsWhiteSpace())
+                {
+                    // One blank line stands for a run of them: the next line starting where this one ends continues it.
+                    if (_blankRunEnd != _lineStart)
+                    {
+                        _comments.Add(new TextComment("", _lineStart, OwnLine: true));
+                    }
+
+                    _blankRunEnd = _pos + 1;
+                }
+
                 _pos++;
                 _line++;
                 _lineStart = _pos;
@@ -116,11 +132,19 @@ internal sealed class TextTokenizer
                 }
 
                 _comments.Add(new TextComment(_text[start.._pos].TrimEnd(), start, ownLine));
+                _seenContent = true;
             }
             else
             {
+                _seenContent = true;
                 return;
             }
+        }
+
+        // Blank lines at the end of the file separate nothing.
+        while (_comments.Count > 0 && _comments[^1].Text.Length == 0 && _comments[^1].Start >= skipStart)
+        {
+            _comments.RemoveAt(_comments.Count - 1);
         }
     }
 

@@ -62,6 +62,7 @@ public sealed class ConfigCommentTests
             [
                 C("name", ConfigCommentPlacement.Leading, "# BERT-SQuAD, served by the embedded server."),
                 C("name", ConfigCommentPlacement.Leading, "# Owner: the serving team."),
+                C("name", ConfigCommentPlacement.Leading, ""),
                 C("name", ConfigCommentPlacement.Trailing, "# must match the directory"),
                 C("max_batch_size", ConfigCommentPlacement.Trailing, "# fits GPU memory"),
                 C("input", ConfigCommentPlacement.Trailing, "# the tokenized question"),
@@ -101,6 +102,7 @@ public sealed class ConfigCommentTests
         Assert.Equal("""
             # BERT-SQuAD, served by the embedded server.
             # Owner: the serving team.
+
             name: "bert"  # must match the directory
             platform: "onnxruntime_onnx"
             max_batch_size: 8  # fits GPU memory
@@ -304,6 +306,62 @@ public sealed class ConfigCommentTests
         document.Config.Parameters.Clear();
 
         Assert.Equal("max_batch_size: 4\n", ModelConfigText.Format(document));
+    }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    public void Blank_lines_between_groups_of_fields_are_kept_one_for_a_run_and_none_at_the_ends(string lineEnding)
+    {
+        const string grouped = """
+
+
+            name: "bert"
+            platform: "onnxruntime_onnx"
+
+
+
+            # Batching
+            max_batch_size: 8
+            dynamic_batching {
+              preferred_batch_size: [ 4 ]
+
+              max_queue_delay_microseconds: 100
+            }
+
+            instance_group [ { count: 2 } ]
+
+
+            """;
+        var document = ModelConfigText.ParseDocument(grouped.ReplaceLineEndings(lineEnding));
+
+        string text = ModelConfigText.Format(document);
+
+        Assert.Equal("""
+            name: "bert"
+            platform: "onnxruntime_onnx"
+
+            # Batching
+            max_batch_size: 8
+            dynamic_batching {
+              preferred_batch_size: [ 4 ]
+
+              max_queue_delay_microseconds: 100
+            }
+
+            instance_group [
+              {
+                count: 2
+              }
+            ]
+
+            """.ReplaceLineEndings("\n"), text);
+        Assert.Equal(text, ModelConfigText.Format(ModelConfigText.ParseDocument(text)));
+
+        // A blank line goes with the field it comes before.
+        var changed = document.Config.Clone();
+        changed.InstanceGroup.Clear();
+        Assert.EndsWith("  max_queue_delay_microseconds: 100\n}\n", ModelConfigText.Format(document.WithConfig(changed)));
     }
 
     [Fact]
