@@ -45,6 +45,7 @@ public sealed class RequestRateLoadGenerator
         var schedule = new RequestSchedule(requestsPerSecond, distribution, options.Seed);
         var batchSize = Math.Max(1, target.BatchSize);
         var cap = options.MaxOutstandingRequests;
+        ThreadPoolHeadroom.Ensure(cap);
 
         using var activity = LoadGenTelemetry.ActivitySource.StartActivity("loadgen.measure");
         activity?.SetTag("loadgen.request_rate", requestsPerSecond);

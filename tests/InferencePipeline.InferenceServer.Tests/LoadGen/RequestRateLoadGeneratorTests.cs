@@ -39,6 +39,20 @@ public sealed class RequestRateLoadGeneratorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_target_that_blocks_its_thread_gets_a_thread_per_outstanding_request()
+    {
+        // In-process ONNX Runtime runs on the calling thread. 200/s × 20 ms is four requests at once, more than a
+        // 2-core machine's pool starts with: without headroom the pool added a thread about twice a second and the
+        // backlog read as latency (a fresh test process stalled 0.8 s even against a target that does nothing).
+        var options = new LoadGenOptions { WindowMs = 500, MaxTrials = 3, WarmupMs = 100, MaxOutstandingRequests = 16 };
+        var result = await new RequestRateLoadGenerator().MeasureDetailedAsync(new BlockingTarget(20), 200, RateDistribution.Constant, options);
+
+        output.WriteLine($"{result.Stats.ThroughputPerSec:N1} req/s, p50 {result.Stats.P50Ms:F2} ms, p99 {result.Stats.P99Ms:F2} ms, delayed {result.DelayedRequestCount}");
+        Assert.InRange(result.Stats.ThroughputPerSec, 180, 220);
+        Assert.True(result.Stats.P99Ms < 150, $"p99 {result.Stats.P99Ms} ms for a 20 ms target");
+    }
+
+    [Fact]
     public async Task An_overloaded_target_shows_growing_latency_and_the_outstanding_cap_holds()
     {
         // k requests in flight take 10·k ms each, so 4 in flight serve at most 100 requests/s; asked: 300/s.
@@ -120,6 +134,16 @@ public sealed class RequestRateLoadGeneratorTests(ITestOutputHelper output)
         var ex = await Assert.ThrowsAsync<LoadGenException>(() => new RequestRateLoadGenerator().MeasureAsync(
             new FailingTarget(failEvery: 1), 200, RateDistribution.Constant, new LoadGenOptions { WindowMs = 100, MaxTrials = 3 }));
         Assert.Contains(FailingTarget.Message, ex.Message);
+    }
+
+    /// <summary>Holds its thread for the whole request, as a synchronous in-process runtime does.</summary>
+    private sealed class BlockingTarget(int milliseconds) : IInferenceTarget
+    {
+        public ValueTask InferAsync(CancellationToken cancellationToken)
+        {
+            Thread.Sleep(milliseconds);
+            return ValueTask.CompletedTask;
+        }
     }
 
     private sealed class CallbackProgress(Action<WindowResult> report) : IProgress<WindowResult>
