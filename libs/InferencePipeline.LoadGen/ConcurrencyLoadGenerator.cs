@@ -41,6 +41,8 @@ public sealed class ConcurrencyLoadGenerator
         using var activity = LoadGenTelemetry.ActivitySource.StartActivity("loadgen.measure");
         activity?.SetTag("loadgen.concurrency", concurrency);
 
+        // Workers start on threads of their own, but an asynchronous target's continuations come back on the pool.
+        ThreadPoolHeadroom.Ensure(concurrency);
         var slots = new WorkerSlot[concurrency];
         var stop = new StopFlag();
         var workers = new Task[concurrency];
