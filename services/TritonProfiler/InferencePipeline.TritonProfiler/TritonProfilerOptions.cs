@@ -23,4 +23,12 @@ public sealed class TritonProfilerOptions
     /// higher concurrency only queues more, and the points would never be candidates.
     /// </summary>
     public double LatencyBudgetFactor { get; set; } = 2.0;
+
+    /// <summary>
+    /// The longest warm-up before the first config of a profile is measured: load runs until the JIT has settled
+    /// (see <see cref="LoadGen.JitWarmup"/>) or this has passed. Zero, the default, skips it: a served model's
+    /// server has usually run long enough to settle. The CLI's in-process pipeline, whose server starts with it,
+    /// sets 20 s.
+    /// </summary>
+    public TimeSpan WarmupLimit { get; set; } = TimeSpan.Zero;
 }

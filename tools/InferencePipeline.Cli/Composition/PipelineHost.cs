@@ -56,6 +56,8 @@ public sealed class PipelineHost : IAsyncDisposable
             [$"{ArtifactStoreOptions.Section}:Root"] = root,
             ["Pipeline:InferenceServer:GrpcAddress"] = server.GrpcAddress.ToString(),
             ["Pipeline:InferenceServer:ModelRepository"] = repository,
+            // The server starts with this process: until the JIT settles, the first config profiled reads low.
+            ["Pipeline:Profiler:WarmupLimit"] = "00:00:20",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -41,9 +41,12 @@ public sealed class PerfRunner(
         var entries = await ProfilingEntries.PlaceAsync(repository, request.ModelName, request.PipelineId, plan.Configs, cancellationToken);
         try
         {
+            // The first config measured pays for the JIT settling in, so it is warmed up first (see JitWarmup).
+            var warmedUp = false;
             for (var c = 0; c < plan.Configs.Count; c++)
             {
-                await MeasureConfigAsync(request, plan, c, entries[plan.Configs[c].Name], control, checkpoints, limit, observer, cancellationToken);
+                warmedUp |= await MeasureConfigAsync(
+                    request, plan, c, entries[plan.Configs[c].Name], control, checkpoints, limit, observer, warmUp: !warmedUp, cancellationToken);
             }
         }
         finally
@@ -52,7 +55,8 @@ public sealed class PerfRunner(
         }
     }
 
-    private async Task MeasureConfigAsync(
+    /// <summary>Measures one config's points; returns whether it loaded the config (and so warmed up when asked to).</summary>
+    private async Task<bool> MeasureConfigAsync(
         ProfileModel request,
         ProfilePlan plan,
         int configIndex,
@@ -61,6 +65,7 @@ public sealed class PerfRunner(
         IReadOnlyDictionary<string, CheckpointedMeasurement> checkpoints,
         ClimbLimit limit,
         IProfileObserver observer,
+        bool warmUp,
         CancellationToken cancellationToken)
     {
         var config = plan.Configs[configIndex];
@@ -94,6 +99,10 @@ public sealed class PerfRunner(
                         await LoadAsync(control, entry, config, cancellationToken);
                         ProfilerTelemetry.ConfigLoads.Add(1);
                         target = await CreateTargetAsync(entry, config, request.Inputs, cancellationToken);
+                        if (warmUp && options.Value.WarmupLimit > TimeSpan.Zero)
+                        {
+                            await WarmUpAsync(target, config, plan.Concurrencies.Max(), cancellationToken);
+                        }
                     }
 
                     stats = await MeasurePointAsync(target, config, concurrency, loadGen, cancellationToken);
@@ -113,6 +122,25 @@ public sealed class PerfRunner(
             {
                 target.Dispose();
             }
+        }
+
+        return target is not null;
+    }
+
+    private async Task WarmUpAsync(IInferenceTarget target, PlannedConfig config, int concurrency, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var warmup = await JitWarmup.RunAsync(target, concurrency, options.Value.WarmupLimit, cancellationToken);
+            logger.LogInformation(
+                "Warmed up on {Config} at concurrency {Concurrency} for {Seconds:F1} s ({Methods} methods compiled): {Outcome}",
+                config.Name, concurrency, warmup.Elapsed.TotalSeconds, warmup.CompiledMethods,
+                warmup.Settled ? "the JIT has settled" : "stopped at the time limit, the first points may read low");
+        }
+        catch (LoadGenException e) when (e.InnerException is not null && !KServeTransientFaults.IsTransient(e))
+        {
+            throw new ProfilingFailedException(
+                $"Warming up on config '{config.Name}' failed: {e.Message}. The server rejects the requests; check the model's inputs and the config.", e);
         }
     }
 
