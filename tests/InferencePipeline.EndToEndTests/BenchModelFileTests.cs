@@ -119,10 +119,10 @@ public sealed class BenchModelFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("/models/bert/3/model.onnx", null, "bert")]
-    [InlineData("/work/resnet50.onnx", null, "resnet50")]
-    [InlineData("/models/bert/latest/model.onnx", null, "model")]
-    [InlineData("/models/bert/3/model.onnx", "mine", "mine")]
+    [InlineData("model_repository/bert/3/model.onnx", null, "bert")]
+    [InlineData("downloads/resnet50.onnx", null, "resnet50")]
+    [InlineData("model_repository/bert/latest/model.onnx", null, "model")]
+    [InlineData("model_repository/bert/3/model.onnx", "mine", "mine")]
     public void The_name_in_the_output_is_the_repository_models_or_the_files(string file, string? model, string expected)
     {
         var settings = new BenchCommand.Settings { ModelFile = file, Model = model };
