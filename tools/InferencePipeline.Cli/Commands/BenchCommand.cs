@@ -220,12 +220,12 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                     return $"--model-file '{ModelFile}' does not exist.";
                 }
 
-                if (ExecutionProvider is not null && !IsKnownProvider(ExecutionProvider))
+                if (ExecutionProvider is { } provider && !Accepts(() => OrtExecutionProviderNames.Normalize(provider)))
                 {
                     return $"--execution-provider '{ExecutionProvider}' is not cpu, cuda or tensorrt.";
                 }
 
-                if (GraphOptimizationLevel is { } level && level is not (0 or 1 or 2 or 99))
+                if (GraphOptimizationLevel is { } level && !Accepts(() => OrtSessionFactory.ToOrtLevel(level)))
                 {
                     return $"--graph-optimization-level {level} is not 0, 1, 2 or 99.";
                 }
@@ -246,11 +246,12 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             return string.IsNullOrWhiteSpace(Model) ? "--model is required." : null;
         }
 
-        private static bool IsKnownProvider(string name)
+        /// <summary>Whether the session factory's own mapping takes the value, so the CLI keeps no second list of valid ones.</summary>
+        private static bool Accepts(Action check)
         {
             try
             {
-                OrtExecutionProviderNames.Normalize(name);
+                check();
                 return true;
             }
             catch (ArgumentException)
