@@ -52,7 +52,7 @@ public static class PythonProcess
         catch (Win32Exception e)
         {
             throw new PyTorchExportException(PyTorchExportError.PythonMissing,
-                $"The Python interpreter '{interpreter}' cannot be started ({e.Message}). Install Python 3 with PyTorch " +
+                $"The Python interpreter '{interpreter}' cannot be started ({Reason(e)}). Install Python 3 with PyTorch " +
                 $"(Debian: apt-get install --no-install-recommends python3-torch python3-onnx) or set {PyTorchExportOptions.Section}:PythonPath " +
                 "to an interpreter that has torch.", inner: e);
         }
@@ -93,4 +93,12 @@ public static class PythonProcess
             return new PythonRun(-1, true, tail.ToString(), Stopwatch.GetElapsedTime(started));
         }
     }
+
+    /// <summary>The OS's reason, without .NET's restatement of the command line and working folder.</summary>
+    private static string Reason(Win32Exception e) => e.NativeErrorCode switch
+    {
+        2 => "no such file",
+        13 => "permission denied: not an executable file",
+        _ => e.Message,
+    };
 }

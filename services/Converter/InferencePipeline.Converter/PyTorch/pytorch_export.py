@@ -52,6 +52,13 @@ def first_line(error):
     return lines[-1] if lines[0].startswith("The following operation failed in the TorchScript interpreter") else lines[0]
 
 
+def cause(error):
+    """'Type: what went wrong', without doubling a type name the line already starts with."""
+    line = first_line(error)
+    name = type(error).__name__
+    return line if line.startswith(name + ":") else f"{name}: {line}"
+
+
 def limit_memory(megabytes):
     if megabytes and megabytes > 0:
         import resource
@@ -67,7 +74,7 @@ def import_torch():
     except BaseException as e:  # ImportError, OSError from a shared object, MemoryError
         if is_out_of_memory(e):
             raise Failure("out_of_memory", f"importing torch ran out of memory: {first_line(e)}")
-        raise Failure("torch_missing", f"{type(e).__name__}: {first_line(e)}")
+        raise Failure("torch_missing", cause(e))
     return sys.modules["torch"]
 
 
@@ -82,11 +89,11 @@ def load_model(torch, request):
     except BaseException as e:
         if is_out_of_memory(e):
             raise Failure("out_of_memory", f"loading the model ran out of memory: {first_line(e)}")
-        raise Failure("load_failed", f"{type(e).__name__}: {first_line(e)}")
+        raise Failure("load_failed", cause(e))
 
     if isinstance(model, dict):
         tensors = sum(1 for v in model.values() if isinstance(v, torch.Tensor))
-        raise Failure("state_dict", f"the file holds a {type(model).__name__} of {len(model)} entries ({tensors} tensors)")
+        raise Failure("state_dict", f"{type(model).__name__} of {len(model)} entries, {tensors} of them tensors")
     if not isinstance(model, torch.nn.Module):
         raise Failure("not_a_module", f"the file holds a {type(model).__module__}.{type(model).__name__}")
     model.eval()
@@ -200,7 +207,7 @@ def run_model(torch, model, inputs, tensors, first):
             raise Failure("out_of_memory", f"running the model ran out of memory: {first_line(e)}")
         # Failing only at the later check's sizes means a size declared open is fixed inside the model.
         kind = "model_rejected_inputs" if first else "rejects_other_sizes"
-        raise Failure(kind, f"on {describe(inputs, tensors)}: {type(e).__name__}: {first_line(e)}")
+        raise Failure(kind, f"on {describe(inputs, tensors)}: {cause(e)}")
     return [o.detach() for o in outputs]
 
 
@@ -251,7 +258,7 @@ def export(torch, model, request, tensors, output_names, outputs, batch):
             raise Failure("unsupported_operator", first_line(e))
         if is_out_of_memory(e):
             raise Failure("out_of_memory", f"the export ran out of memory: {first_line(e)}")
-        raise Failure("export_failed", f"{type(e).__name__}: {first_line(e)}")
+        raise Failure("export_failed", cause(e))
 
 
 def main():
@@ -316,7 +323,7 @@ def main():
     except BaseException as e:  # anything unforeseen still ends in a result the converter can read
         traceback.print_exc(file=sys.stderr)
         kind = "out_of_memory" if is_out_of_memory(e) else "unexpected"
-        write_result(work_dir, dict(versions, ok=False, kind=kind, message=f"{type(e).__name__}: {first_line(e)}"))
+        write_result(work_dir, dict(versions, ok=False, kind=kind, message=cause(e)))
         return 2
 
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using InferencePipeline.Contracts;
 using InferencePipeline.Converter.PyTorch;
+using Xunit.Abstractions;
 
 namespace InferencePipeline.Stages.Tests.Converter.PyTorch;
 
@@ -10,7 +11,7 @@ namespace InferencePipeline.Stages.Tests.Converter.PyTorch;
 /// problem and the fix, and leaves nothing behind in the output folder.
 /// </summary>
 [Collection(PyTorchCollection.Name)]
-public sealed class PyTorchExportErrorTests(PyTorchTestModels models)
+public sealed class PyTorchExportErrorTests(PyTorchTestModels models, ITestOutputHelper output)
 {
     private static readonly TensorSpec[] MlpInput = [new("x", "FP32", [-1, 16])];
 
@@ -85,6 +86,28 @@ public sealed class PyTorchExportErrorTests(PyTorchTestModels models)
         Assert.Contains("OrderedDict of 4 entries", e.Summary);
         Assert.Contains("torch.save(model, path)", e.Summary);
         Assert.Contains("TorchScript", e.Summary);
+    }
+
+    [Fact]
+    public async Task A_pickle_that_holds_no_model_is_refused_naming_what_it_holds()
+    {
+        var e = await Fails(new PyTorchExportRequest(models.TensorList, models.NewOnnxPath(), MlpInput, TrustPickle: true));
+
+        Assert.Equal(PyTorchExportError.NotAModel, e.Error);
+        Assert.Contains("builtins.list, not a torch.nn.Module", e.Summary);
+    }
+
+    [Fact]
+    public async Task An_interpreter_that_dies_without_a_result_fails_with_its_exit_code_and_stderr()
+    {
+        string python = FakeInterpreter("python-that-dies", "echo 'fatal: something broke' >&2\nexit 3");
+
+        var e = await Fails(new PyTorchExportRequest(models.Mlp, models.NewOnnxPath(), MlpInput), o => o.PythonPath = python);
+
+        Assert.Equal(PyTorchExportError.PythonCrashed, e.Error);
+        Assert.Contains("exited with code 3 without a result", e.Summary);
+        Assert.Equal("fatal: something broke", e.StderrTail);
+        Assert.EndsWith("fatal: something broke", e.Message);
     }
 
     [Fact]
@@ -168,7 +191,7 @@ public sealed class PyTorchExportErrorTests(PyTorchTestModels models)
         var e = await Fails(new PyTorchExportRequest(models.Mlp, models.NewOnnxPath(), MlpInput), o => o.PythonPath = missing);
 
         Assert.Equal(PyTorchExportError.PythonMissing, e.Error);
-        Assert.Contains(missing, e.Summary);
+        Assert.Contains($"'{missing}' cannot be started (no such file)", e.Summary);
         Assert.Contains("Pipeline:Converter:PyTorch:PythonPath", e.Summary);
         Assert.Contains("python3-torch", e.Summary);
     }
@@ -225,6 +248,26 @@ public sealed class PyTorchExportErrorTests(PyTorchTestModels models)
     }
 
     [Fact]
+    [Trait("Category", "Timing")]
+    public async Task Cancelling_an_export_stops_python_and_its_children()
+    {
+        string pidFile = Path.Combine(models.Root, "cancel-" + Guid.NewGuid().ToString("N") + ".pid");
+        string python = FakeInterpreter("python-to-cancel", $"sleep 300 &\necho $! > '{pidFile}'\nwait");
+        var onnx = models.NewOnnxPath();
+        using var cancel = new CancellationTokenSource();
+        var exporter = new PyTorchExporter(PyTorchTestModels.Options(o => o.PythonPath = python));
+
+        var export = exporter.ExportAsync(new PyTorchExportRequest(models.Mlp, onnx, MlpInput), cancel.Token);
+        Assert.True(await ExistsAsync(pidFile, TimeSpan.FromSeconds(30)), "the stand-in interpreter never started its child");
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => export);
+        int child = int.Parse(File.ReadAllText(pidFile).Trim());
+        Assert.True(await ExitsAsync(child, TimeSpan.FromSeconds(10)), $"the cancelled interpreter's child {child} is still running");
+        Assert.False(Directory.Exists(Path.GetDirectoryName(onnx)));
+    }
+
+    [Fact]
     public async Task A_request_with_bad_names_types_and_shapes_lists_every_problem()
     {
         var e = await Fails(new PyTorchExportRequest(models.Mlp, models.NewOnnxPath(),
@@ -256,6 +299,7 @@ public sealed class PyTorchExportErrorTests(PyTorchTestModels models)
     {
         var exporter = new PyTorchExporter(PyTorchTestModels.Options(change));
         var e = await Assert.ThrowsAsync<PyTorchExportException>(() => exporter.ExportAsync(request));
+        output.WriteLine($"{e.Error}: {e.Summary}");
         Assert.DoesNotContain('\n', e.Summary);
         Assert.False(Directory.Exists(Path.GetDirectoryName(request.OnnxPath)), $"the failed export left {Path.GetDirectoryName(request.OnnxPath)} behind");
         return e;
@@ -280,6 +324,23 @@ public sealed class PyTorchExportErrorTests(PyTorchTestModels models)
         }
 
         return path;
+    }
+
+    /// <summary>True once the file exists and has a line in it.</summary>
+    private static async Task<bool> ExistsAsync(string path, TimeSpan within)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < within)
+        {
+            if (File.Exists(path) && File.ReadAllText(path).EndsWith('\n'))
+            {
+                return true;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return false;
     }
 
     /// <summary>True once the process is gone or a zombie (dead, waiting to be reaped by init).</summary>

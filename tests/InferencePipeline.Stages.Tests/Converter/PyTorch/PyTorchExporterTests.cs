@@ -96,6 +96,17 @@ public sealed class PyTorchExporterTests(PyTorchTestModels models, ITestOutputHe
     }
 
     [Fact]
+    public async Task An_input_the_model_does_not_use_is_left_out_of_the_graph_and_said_so()
+    {
+        var result = await Export(new PyTorchExportRequest(
+            models.UnusedInput, models.NewOnnxPath(), [new("x", "FP32", [-1, 8]), new("unused", "FP32", [-1, 8])]));
+
+        Assert.Equal("x", Assert.Single(result.InputSpecs).Name);
+        Assert.Contains("does not use input(s) unused", Assert.Single(result.Notes));
+        Assert.InRange(result.WorstAbsDiff, 0, Goal);
+    }
+
+    [Fact]
     public async Task A_result_that_differs_beyond_a_zero_tolerance_is_refused_with_the_output_and_the_difference()
     {
         // The encoder's softmax and layer norms round differently in ONNX Runtime than in PyTorch, by far less than

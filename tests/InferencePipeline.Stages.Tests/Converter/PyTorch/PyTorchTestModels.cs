@@ -20,6 +20,9 @@ public sealed class PyTorchTestModels : IAsyncLifetime
 
     public string MlpStateDict => Path.Combine(Models, "mlp_state_dict.pth");
 
+    /// <summary>A pickled list of two tensors: no model at all.</summary>
+    public string TensorList => Path.Combine(Models, "tensor_list.pth");
+
     /// <summary>Pickled nn.Sequential 8 → 16 → 3, input FP32 [-1,8].</summary>
     public string Sequential => Path.Combine(Models, "sequential.pth");
 
@@ -40,6 +43,9 @@ public sealed class PyTorchTestModels : IAsyncLifetime
 
     /// <summary>Linear + torch.triu, input FP32 [-1,8]: exportable from opset 14 on.</summary>
     public string Triu => Path.Combine(Models, "triu.pt");
+
+    /// <summary>forward(x, unused), both FP32 [-1,8]; only x is used.</summary>
+    public string UnusedInput => Path.Combine(Models, "unused_input.pt");
 
     public async Task InitializeAsync()
     {

@@ -59,6 +59,17 @@ class UpperTriangle(nn.Module):
         return torch.triu(self.linear(x))
 
 
+class IgnoresSecondInput(nn.Module):
+    """forward takes two inputs but uses one: torch.onnx.export leaves the unused one out of the graph."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(8, 2)
+
+    def forward(self, x, unused):
+        return self.linear(x)
+
+
 ids = torch.randint(0, 50, (2, 16))
 mask = torch.ones(2, 16, dtype=torch.long)
 segments = torch.zeros(2, 16, dtype=torch.long)
@@ -66,6 +77,7 @@ segments = torch.zeros(2, 16, dtype=torch.long)
 mlp = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 4)).eval()
 torch.jit.save(torch.jit.trace(mlp, torch.randn(2, 16)), path("mlp.pt"))
 torch.save(mlp.state_dict(), path("mlp_state_dict.pth"))
+torch.save([torch.zeros(2), torch.ones(3)], path("tensor_list.pth"))
 
 sequential = nn.Sequential(nn.Linear(8, 16), nn.Tanh(), nn.Linear(16, 3)).eval()
 torch.save(sequential, path("sequential.pth"))
@@ -85,3 +97,4 @@ with torch.no_grad():
 
 torch.jit.save(torch.jit.trace(FixedLength().eval(), ids), path("fixed_length.pt"))
 torch.jit.save(torch.jit.trace(UpperTriangle().eval(), torch.randn(2, 8)), path("triu.pt"))
+torch.jit.save(torch.jit.trace(IgnoresSecondInput().eval(), (torch.randn(2, 8), torch.randn(2, 8))), path("unused_input.pt"))
