@@ -16,7 +16,8 @@ namespace InferencePipeline.Deployer;
 /// (<c>artifacts/&lt;id&gt;/deployer/model_repository/&lt;served name&gt;/</c>) and into the inference server's
 /// repository, loads it over KServe v2, and proves it with a smoke inference compared against ONNX Runtime
 /// before publishing <see cref="ModelDeployed"/>. Local servers and Triton are served the same way (the
-/// repository is a shared directory); Azure ML and Container Apps are a later issue.
+/// repository is a shared directory). Azure ML and Container Apps targets end in <see cref="StageFailed"/>
+/// saying how to serve the chosen entry instead.
 /// </summary>
 public sealed class DeployModelConsumer(
     ArtifactStore artifacts,
@@ -135,8 +136,8 @@ public sealed class DeployModelConsumer(
             case DeployTargetKind.LocalServer or DeployTargetKind.Triton:
                 break;
             case DeployTargetKind.AzureMl or DeployTargetKind.ContainerApps:
-                return $"Deploying to {request.Target.Kind} is not supported yet (a later issue); deploy to LocalServer or Triton, " +
-                       "or take the deployable repository from the report.";
+                return $"Deploying to {request.Target.Kind} is not supported yet; deploy to LocalServer or Triton, or serve the " +
+                       "Triton entry that Optimal_ConfigFile_Location.txt (beside the analyzer's report) names on your own server.";
             case DeployTargetKind.None:
                 return "The deployment target is None (stop after analysis), so there is nothing to deploy.";
             default:
