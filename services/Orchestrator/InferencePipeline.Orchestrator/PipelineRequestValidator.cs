@@ -5,7 +5,7 @@ namespace InferencePipeline.Orchestrator;
 
 /// <summary>
 /// Checks a StartPipeline that came from outside (HTTP, CLI) and fills what may be left out: an id, the
-/// model name from the file name, empty tensor lists, the quick search space, deployment to the local server.
+/// model name from the file name, empty tensor lists, the small search space, deployment to the local server.
 /// The model name becomes a directory and a served model's name, so it must be a plain file name.
 /// </summary>
 public static partial class PipelineRequestValidator
@@ -26,7 +26,7 @@ public static partial class PipelineRequestValidator
             Outputs = request.Outputs ?? [],
             Constraints = request.Constraints ?? PipelineConstraints.None,
             Objectives = request.Objectives is { Count: > 0 } ? request.Objectives : Objective.Default,
-            SearchSpace = request.SearchSpace ?? SearchSpace.Quick,
+            SearchSpace = request.SearchSpace ?? SearchSpace.Small,
             DeployTarget = request.DeployTarget ?? DeployTarget.LocalServer,
         };
     }

@@ -21,7 +21,7 @@ namespace InferencePipeline.TritonProfiler;
 /// RabbitMQ closes the channel of a handler that runs past its consumer timeout (30 minutes by default);
 /// the message is then redelivered and the profile resumes from its checkpoints, so a long profile
 /// converges over several deliveries instead of failing — but each delivery re-measures the point it was
-/// cut off in. Keep demo search spaces small (<see cref="SearchSpace.Quick"/> finishes in minutes) or raise
+/// cut off in. Keep demo search spaces small (<see cref="SearchSpace.Small"/> finishes in minutes) or raise
 /// <c>consumer_timeout</c> for real sweeps.
 /// </remarks>
 public sealed class ProfileModelConsumer(
