@@ -29,9 +29,9 @@ public sealed class ConvertModelConsumer(ArtifactStore store, IOptions<Converter
         activity?.SetTag("model.name", request.ModelName);
         activity?.SetTag("model.uri", request.ModelUri);
 
-        if (!ModelNames.IsValid(request.ModelName))
+        if (ModelNames.Problem(request.ModelName) is { } nameProblem)
         {
-            await FailAsync(context, InvalidName(request.ModelName));
+            await FailAsync(context, nameProblem);
             return;
         }
 
@@ -122,20 +122,6 @@ public sealed class ConvertModelConsumer(ArtifactStore store, IOptions<Converter
     /// </summary>
     public static int MaxBatchSizeFor(OnnxModelInfo model, int dynamicMaxBatchSize) =>
         model.Inputs.Concat(model.Outputs).All(t => t.Shape.Count > 0 && t.Shape[0] < 0) ? dynamicMaxBatchSize : 0;
-
-    private static string InvalidName(string name)
-    {
-        try
-        {
-            ModelNames.Validate(name);
-            return $"Model name '{name}' cannot be used.";
-        }
-        catch (ArgumentException e)
-        {
-            return $"Model name '{name}' cannot be used as a repository directory: {e.Message.Replace($"invalid model name '{name}': ", "")} " +
-                   "(use letters, digits, '_', '-' and '.').";
-        }
-    }
 
     private async Task FailAsync(ConsumeContext<ConvertModel> context, string reason)
     {

@@ -150,10 +150,9 @@ public sealed class DeployModelConsumer(
             return $"Deployment endpoint '{request.Target.Endpoint}' is not an http(s) URI of a KServe v2 gRPC endpoint (e.g. http://localhost:8001).";
         }
 
-        var servedName = request.Target.Name ?? request.ModelName;
-        if (!ModelNames.IsValid(servedName))
+        if (ModelNames.Problem(request.Target.Name ?? request.ModelName) is { } nameProblem)
         {
-            return $"Served model name '{servedName}' cannot name a repository entry: use letters, digits, '_', '-' and '.'.";
+            return nameProblem;
         }
 
         return string.IsNullOrWhiteSpace(request.BestConfigUri)

@@ -30,9 +30,9 @@ public sealed class TuneOrtConsumer(ArtifactStore store, IOptions<OrtTunerOption
         activity?.SetTag("pipeline.id", request.PipelineId);
         activity?.SetTag("model.name", request.ModelName);
 
-        if (!ModelNames.IsValid(request.ModelName))
+        if (ModelNames.Problem(request.ModelName) is { } nameProblem)
         {
-            await FailAsync(context, $"Model name '{request.ModelName}' cannot be used as a repository directory; use letters, digits, '_', '-' and '.'.");
+            await FailAsync(context, nameProblem);
             return;
         }
 

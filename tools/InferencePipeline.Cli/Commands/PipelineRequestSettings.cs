@@ -79,7 +79,7 @@ public class PipelineRequestSettings : CommandSettings
 
         return new StartPipeline(
             PipelineId: Guid.NewGuid(),
-            ModelName: Name ?? ModelNames.FromPath(modelPath),
+            ModelName: Name ?? ModelNames.FromFileName(modelPath),
             ModelUri: Path.GetFullPath(modelPath),
             Format: ModelFormat.Auto,
             Inputs: [],
