@@ -30,8 +30,11 @@ public sealed class StageRun<TCommand>
     internal StageTelemetry Telemetry { get; }
 
     /// <summary>Publishes <see cref="StageProgress"/> for this pipeline and stage, <paramref name="fraction"/> clamped to [0, 1].</summary>
-    public Task ProgressAsync(double fraction, string message) =>
-        Context.Publish(new StageProgress(PipelineId, Telemetry.Stage, Math.Clamp(fraction, 0, 1), message), CancellationToken);
+    public Task ProgressAsync(double fraction, string message) => ProgressAsync(fraction, message, CancellationToken);
+
+    /// <summary>As <see cref="ProgressAsync(double, string)"/>, under a step's own token (one linked to a lease, say).</summary>
+    public Task ProgressAsync(double fraction, string message, CancellationToken cancellationToken) =>
+        Context.Publish(new StageProgress(PipelineId, Telemetry.Stage, Math.Clamp(fraction, 0, 1), message), cancellationToken);
 
     /// <summary>Publishes an event of the stage (its result, a measurement) under the command's cancellation.</summary>
     public Task PublishAsync<TEvent>(TEvent message)
