@@ -2,7 +2,7 @@ namespace InferencePipeline.Artifacts;
 
 /// <summary>
 /// Where a user's model comes from. The pipeline accepts a local path, a <c>file://</c> URI or an
-/// artifact URI; remote stores (blob, hub) are a later addition and get a clear refusal now.
+/// artifact URI; other schemes (blob storage, model hubs) are refused with a message naming the accepted forms.
 /// </summary>
 public static class ModelSource
 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Inference;
+using InferencePipeline.Contracts;
 
 namespace InferencePipeline.ModelRepository;
 
@@ -163,7 +164,8 @@ public static class ModelRepositoryLayout
 
         return Directory.EnumerateDirectories(repoRoot)
             .Select(Path.GetFileName)
-            .Where(name => name is not null && !name.StartsWith('.') && ModelNames.IsValid(name))
+            // Hidden directories (".git") fail the name rule too: they never start with a letter or digit.
+            .Where(ModelNames.IsValid)
             .Select(name => name!)
             .Order(StringComparer.Ordinal)
             .ToList();

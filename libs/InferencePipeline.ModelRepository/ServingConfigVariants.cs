@@ -1,4 +1,5 @@
 using Inference;
+using InferencePipeline.Contracts;
 
 namespace InferencePipeline.ModelRepository;
 

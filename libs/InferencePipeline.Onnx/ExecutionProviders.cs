@@ -4,7 +4,7 @@ namespace InferencePipeline.Onnx;
 
 /// <summary>
 /// Finds the execution providers that work on this machine. <c>OrtEnv.GetAvailableProviders()</c> lists CUDA and
-/// TensorRT whenever the package ships them, GPU or not (FACTS.md), so detection appends each provider to a
+/// TensorRT whenever the package ships them, GPU or not (docs/platform-facts.md), so detection appends each provider to a
 /// throwaway SessionOptions and keeps the ones that do not throw. The result is computed once per process.
 /// </summary>
 public static class ExecutionProviders

@@ -26,7 +26,7 @@ public static class OnnxModelInspector
         }
 
         // No graph optimization: inspection needs only metadata, and an fp16 model with ORT_ENABLE_ALL can crash
-        // the process on CPU (FACTS.md), which an inspector must never do.
+        // the process on CPU (docs/platform-facts.md), which an inspector must never do.
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL,

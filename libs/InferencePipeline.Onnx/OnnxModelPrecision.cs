@@ -6,7 +6,8 @@ namespace InferencePipeline.Onnx;
 /// <summary>
 /// Whether a model computes in fp16 anywhere: fp16 initializers, graph inputs/outputs/intermediate values, Cast
 /// nodes to fp16 or fp16 Constants. Converters usually keep fp32 inputs and outputs and cast inside, so the
-/// interface alone does not tell. Needed because ORT_ENABLE_ALL on an fp16 model crashes the process on CPU.
+/// interface alone does not tell. Needed because ORT_ENABLE_ALL on an fp16 model crashes the process on CPU
+/// (docs/platform-facts.md).
 /// </summary>
 public static class OnnxModelPrecision
 {

@@ -35,7 +35,7 @@ public static class OrtSessionFactory
         var level = ToOrtLevel(settings.GraphOptimizationLevel);
         int effectiveLevel = settings.GraphOptimizationLevel;
 
-        // ORT_ENABLE_ALL on an fp16 model segfaults at session creation on CPU (FACTS.md) — uncatchable, so clamp.
+        // ORT_ENABLE_ALL on an fp16 model segfaults at session creation on CPU (docs/platform-facts.md), uncatchable, so clamp.
         if (level == GraphOptimizationLevel.ORT_ENABLE_ALL && (precision == "fp16" || OnnxModelPrecision.UsesFloat16(modelPath)))
         {
             level = GraphOptimizationLevel.ORT_ENABLE_EXTENDED;

@@ -36,7 +36,7 @@ public sealed class PipelineApiTests(PipelineApiHost host) : IClassFixture<Pipel
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await ReadJsonAsync(response);
-        Assert.Contains("must be 1-64 letters", problem.GetProperty("errors").GetProperty("ModelName")[0].GetString());
+        Assert.Contains("must be 1-128 letters", problem.GetProperty("errors").GetProperty("ModelName")[0].GetString());
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class PipelineRequestValidatorTests
         Assert.NotEqual(Guid.Empty, request.PipelineId);
         Assert.Equal("bert-squad", request.ModelName);
         Assert.Empty(request.Inputs);
-        Assert.Same(SearchSpace.Quick, request.SearchSpace);
+        Assert.Same(SearchSpace.Small, request.SearchSpace);
         Assert.Equal(DeployTargetKind.LocalServer, request.DeployTarget.Kind);
         Assert.Empty(PipelineRequestValidator.Validate(request));
     }

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
+using InferencePipeline.Stages;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -16,32 +16,18 @@ namespace InferencePipeline.Analyzer;
 /// </summary>
 public sealed class AnalyzeResultsConsumer(ArtifactStore store, ILogger<AnalyzeResultsConsumer> logger) : IConsumer<AnalyzeResults>
 {
-    public async Task Consume(ConsumeContext<AnalyzeResults> context)
+    public Task Consume(ConsumeContext<AnalyzeResults> context) =>
+        StageExecution.RunAsync(context, AnalyzerTelemetry.Stage, context.Message.PipelineId, context.Message.ModelName, logger, AnalyzeAsync);
+
+    private async Task AnalyzeAsync(StageRun<AnalyzeResults> run)
     {
-        var request = context.Message;
-        var ct = context.CancellationToken;
-        using var activity = AnalyzerTelemetry.ActivitySource.StartActivity("analyze-results");
-        activity?.SetTag("pipeline.id", request.PipelineId);
-        activity?.SetTag("model.name", request.ModelName);
+        var request = run.Command;
+        var ct = run.CancellationToken;
+        var results = await ReadResultsAsync(request, ct);
+        await run.ProgressAsync(0.1, $"read {results.Measurements.Count} measurements");
 
-        var results = await ReadResultsAsync(context, request, ct);
-        if (results is null)
-        {
-            return;
-        }
-
-        ResultsAnalysis analysis;
-        try
-        {
-            analysis = ResultsRanker.Analyze(results, request.Constraints, request.Objectives);
-        }
-        catch (AnalysisException e)
-        {
-            await FailAsync(context, e.Message, activity);
-            return;
-        }
-
-        await Progress(context, 0.4, $"best config {analysis.Best.Config.Name} at concurrency {analysis.Best.Measurement.Concurrency}: {analysis.BestThroughputPerSec:0.#} infer/s");
+        var analysis = ResultsRanker.Analyze(results, request.Constraints, request.Objectives);
+        await run.ProgressAsync(0.4, $"best config {analysis.Best.Config.Name} at concurrency {analysis.Best.Measurement.Concurrency}: {analysis.BestThroughputPerSec:0.#} infer/s");
 
         var (location, configText) = await LocateBestConfigAsync(analysis.Best.Config.ConfigUri, ct);
 
@@ -51,7 +37,7 @@ public sealed class AnalyzeResultsConsumer(ArtifactStore store, ILogger<AnalyzeR
         var plotUri = AnalyzerArtifacts.Plot(request.PipelineId);
         var png = ThroughputPlot.Render(analysis);
         await store.WriteBytesAsync(plotUri, png, ct);
-        await Progress(context, 0.7, "wrote metrics CSV and plot");
+        await run.ProgressAsync(0.7, "wrote metrics CSV and plot");
 
         var locationUri = AnalyzerArtifacts.ConfigLocation(request.PipelineId);
         await store.WriteTextAsync(locationUri, location + "\n", ct);
@@ -59,16 +45,15 @@ public sealed class AnalyzeResultsConsumer(ArtifactStore store, ILogger<AnalyzeR
         var reportUri = AnalyzerArtifacts.Report(request.PipelineId);
         await store.WriteTextAsync(reportUri, HtmlReport.Write(analysis, png, configText, location), ct);
 
-        activity?.SetTag("analyzer.best_config", analysis.Best.Config.Name);
-        activity?.SetTag("analyzer.best_throughput", analysis.BestThroughputPerSec);
-        AnalyzerTelemetry.Analyses.Add(1, new KeyValuePair<string, object?>("outcome", "analyzed"));
+        run.Activity?.SetTag("analyzer.best_config", analysis.Best.Config.Name);
+        run.Activity?.SetTag("analyzer.best_throughput", analysis.BestThroughputPerSec);
         logger.LogInformation(
             "Pipeline {PipelineId}: best config {Config} at concurrency {Concurrency}, {Throughput:0.#} infer/s (default {Default:0.#}, ORT {Ort:0.#})",
             request.PipelineId, analysis.Best.Config.Name, analysis.Best.Measurement.Concurrency, analysis.BestThroughputPerSec,
             analysis.DefaultThroughputPerSec, analysis.OrtTunedThroughputPerSec);
 
-        await Progress(context, 1.0, "report written");
-        await context.Publish(new ResultsAnalyzed(
+        await run.ProgressAsync(1.0, "report written");
+        await run.PublishAsync(new ResultsAnalyzed(
             request.PipelineId,
             request.ModelName,
             analysis.Best.Config,
@@ -79,10 +64,10 @@ public sealed class AnalyzeResultsConsumer(ArtifactStore store, ILogger<AnalyzeR
             csvUri,
             plotUri,
             locationUri,
-            reportUri), ct);
+            reportUri));
     }
 
-    private async Task<ProfileResults?> ReadResultsAsync(ConsumeContext<AnalyzeResults> context, AnalyzeResults request, CancellationToken ct)
+    private async Task<ProfileResults> ReadResultsAsync(AnalyzeResults request, CancellationToken ct)
     {
         string path;
         try
@@ -91,39 +76,29 @@ public sealed class AnalyzeResultsConsumer(ArtifactStore store, ILogger<AnalyzeR
         }
         catch (ArtifactUriException e)
         {
-            await FailAsync(context, $"Cannot read the profile results: {e.Message} Send the ResultsUri the profiler published in ModelProfiled.", Activity.Current);
-            return null;
+            throw new StageFailedException($"Cannot read the profile results: {e.Message} Send the ResultsUri the profiler published in ModelProfiled.", e);
         }
 
         if (!File.Exists(path))
         {
-            await FailAsync(context,
-                $"The profile results '{request.ResultsUri}' do not exist (looked at {path}). Run the profiler for pipeline {request.PipelineId} first, or send the URI it published in ModelProfiled.",
-                Activity.Current);
-            return null;
+            throw new StageFailedException(
+                $"The profile results '{request.ResultsUri}' do not exist (looked at {path}). Run the profiler for pipeline {request.PipelineId} first, or send the URI it published in ModelProfiled.");
         }
 
-        var text = await File.ReadAllTextAsync(path, ct);
-
+        ProfileResults results;
         try
         {
-            var results = ProfileResults.FromJson(text);
-            if (results.Measurements is null || results.Measurements.Count == 0)
-            {
-                await FailAsync(context, $"The profile results '{request.ResultsUri}' hold no measurement; profile the model again.", Activity.Current);
-                return null;
-            }
-
-            await Progress(context, 0.1, $"read {results.Measurements.Count} measurements");
-            return results;
+            results = ProfileResults.FromJson(await File.ReadAllTextAsync(path, ct));
         }
         catch (JsonException e)
         {
-            await FailAsync(context,
-                $"The profile results '{request.ResultsUri}' are not a valid results file ({e.Message}); it must be the JSON the profiler writes (ProfileResults).",
-                Activity.Current);
-            return null;
+            throw new StageFailedException(
+                $"The profile results '{request.ResultsUri}' are not a valid results file ({e.Message}); it must be the JSON the profiler writes (ProfileResults).", e);
         }
+
+        return results.Measurements is { Count: > 0 }
+            ? results
+            : throw new StageFailedException($"The profile results '{request.ResultsUri}' hold no measurement; profile the model again.");
     }
 
     /// <summary>
@@ -150,15 +125,4 @@ public sealed class AnalyzeResultsConsumer(ArtifactStore store, ILogger<AnalyzeR
 
         return (Path.GetDirectoryName(path)!, File.Exists(path) ? await File.ReadAllTextAsync(path, ct) : null);
     }
-
-    private async Task FailAsync(ConsumeContext<AnalyzeResults> context, string reason, Activity? activity)
-    {
-        logger.LogWarning("Pipeline {PipelineId}: analysis failed: {Reason}", context.Message.PipelineId, reason);
-        activity?.SetStatus(ActivityStatusCode.Error, reason);
-        AnalyzerTelemetry.Analyses.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
-        await context.Publish(new StageFailed(context.Message.PipelineId, PipelineStage.Analyzing, reason), context.CancellationToken);
-    }
-
-    private static Task Progress(ConsumeContext<AnalyzeResults> context, double fraction, string message) =>
-        context.Publish(new StageProgress(context.Message.PipelineId, PipelineStage.Analyzing, fraction, message), context.CancellationToken);
 }

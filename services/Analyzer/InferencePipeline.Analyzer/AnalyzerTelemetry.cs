@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using InferencePipeline.Contracts;
+using InferencePipeline.Stages;
 
 namespace InferencePipeline.Analyzer;
 
@@ -14,4 +16,10 @@ public static class AnalyzerTelemetry
 
     /// <summary>Analyses finished, tagged with their outcome (analyzed | failed).</summary>
     public static readonly Counter<long> Analyses = Meter.CreateCounter<long>("analyzer.analyses", description: "Result analyses finished, by outcome");
+
+    public static readonly StageTelemetry Stage = new(PipelineStage.Analyzing, ActivitySource, "analyze-results", "analysis")
+    {
+        Outcomes = Analyses,
+        SucceededOutcome = "analyzed",
+    };
 }

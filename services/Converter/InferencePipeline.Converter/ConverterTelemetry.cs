@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using InferencePipeline.Contracts;
+using InferencePipeline.Stages;
 
 namespace InferencePipeline.Converter;
 
@@ -12,8 +14,15 @@ public static class ConverterTelemetry
 
     public static readonly Meter Meter = new(Name);
 
-    /// <summary>Conversions finished, tagged with their outcome (converted | failed).</summary>
-    public static readonly Counter<long> Conversions = Meter.CreateCounter<long>("converter.conversions", description: "Model conversions finished, by outcome");
+    /// <summary>Models handled, tagged with their outcome (accepted | failed): accepted means valid ONNX, laid out as a repository entry.</summary>
+    public static readonly Counter<long> Models = Meter.CreateCounter<long>("converter.models", description: "Models the converter handled, by outcome");
 
     public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("converter.duration", unit: "s", description: "Time to validate, copy and write the repository entry");
+
+    public static readonly StageTelemetry Stage = new(PipelineStage.Converting, ActivitySource, "convert-model", "ONNX validation")
+    {
+        Outcomes = Models,
+        SucceededOutcome = "accepted",
+        Duration = Duration,
+    };
 }

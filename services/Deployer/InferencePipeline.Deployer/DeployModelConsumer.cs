@@ -5,6 +5,7 @@ using InferencePipeline.Contracts;
 using InferencePipeline.LoadGen;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
+using InferencePipeline.Stages;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,8 @@ namespace InferencePipeline.Deployer;
 /// (<c>artifacts/&lt;id&gt;/deployer/model_repository/&lt;served name&gt;/</c>) and into the inference server's
 /// repository, loads it over KServe v2, and proves it with a smoke inference compared against ONNX Runtime
 /// before publishing <see cref="ModelDeployed"/>. Local servers and Triton are served the same way (the
-/// repository is a shared directory); Azure ML and Container Apps are a later issue.
+/// repository is a shared directory). Azure ML and Container Apps targets end in <see cref="StageFailed"/>
+/// saying how to serve the chosen entry instead.
 /// </summary>
 public sealed class DeployModelConsumer(
     ArtifactStore artifacts,
@@ -27,94 +29,30 @@ public sealed class DeployModelConsumer(
     public const string Stage = "deployer";
     public const string RepositoryFolder = "model_repository";
 
-    public async Task Consume(ConsumeContext<DeployModel> context)
+    public Task Consume(ConsumeContext<DeployModel> context) =>
+        StageExecution.RunAsync(context, DeployerTelemetry.Stage, context.Message.PipelineId, context.Message.ModelName, logger, DeployAsync);
+
+    private async Task DeployAsync(StageRun<DeployModel> run)
     {
-        var request = context.Message;
-        var ct = context.CancellationToken;
-        using var activity = DeployerTelemetry.ActivitySource.StartActivity("deploy model");
-        activity?.SetTag("pipeline.id", request.PipelineId);
-
-        if (Problem(request) is { } problem)
-        {
-            await FailAsync(context, problem);
-            return;
-        }
-
-        activity?.SetTag("deploy.target", request.Target.Kind.ToString());
+        var request = run.Command;
+        var ct = run.CancellationToken;
+        StageFailedException.ThrowIfProblem(Problem(request));
+        run.Activity?.SetTag("deploy.target", request.Target.Kind.ToString());
         var servedName = request.Target.Name ?? request.ModelName;
         var endpoint = string.IsNullOrWhiteSpace(request.Target.Endpoint) ? server.Value.GrpcAddress : new Uri(request.Target.Endpoint);
-        ModelConfigDocument document;
-        string modelPath;
-        try
-        {
-            var configPath = artifacts.PathFor(request.BestConfigUri);
-            if (!File.Exists(configPath))
-            {
-                throw new FileNotFoundException($"The chosen config {request.BestConfigUri} does not exist (looked at {configPath}); re-run profiling and analysis.");
-            }
+        var (document, modelPath) = ReadChosenEntry(request, servedName);
 
-            // The document keeps what the user wrote that our ModelConfig does not know; the served entries get it too.
-            document = ModelConfigFile.ReadDocument(configPath);
-            document.Config.Name = servedName;
-            // The profiler's output repository holds each config as a Triton entry, config.pbtxt beside
-            // <version>/model.onnx (a link to the tuned model), as Model Analyzer's output repository does.
-            modelPath = ModelRepositoryLayout.ServedModelPath(configPath, "the profiler's output repository is incomplete; re-run profiling.");
-        }
-        catch (Exception e) when (e is FileNotFoundException or ArtifactUriException or ModelConfigFormatException)
-        {
-            await FailAsync(context, e.Message);
-            return;
-        }
-
-        var config = document.Config;
         var repositoryUri = ArtifactStore.UriFor(request.PipelineId, Stage, RepositoryFolder);
         await ModelRepositoryLayout.CreateEntryAsync(artifacts.PathFor(repositoryUri), servedName, modelPath, document, 1, ct);
-        await ProgressAsync(context, 0.25, $"Wrote the deployable repository {repositoryUri}/{servedName}");
+        await run.ProgressAsync(0.25, $"Wrote the deployable repository {repositoryUri}/{servedName}");
 
         await ModelRepositoryLayout.CreateEntryAsync(server.Value.ModelRepository, servedName, modelPath, document, 1, ct);
-        using var channel = GrpcInferenceTarget.CreateChannel(endpoint);
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        var control = new KServeModelControl(client);
-        OutputComparison comparison;
-        try
-        {
-            await control.LoadAsync(servedName, options.Value.ModelReadyTimeout, ct);
-            await ProgressAsync(context, 0.6, $"'{servedName}' is loaded and ready on {endpoint}; running the smoke inference");
-            comparison = await SmokeInference.RunAsync(client, servedName, config, modelPath, ct);
-        }
-        catch (Exception e) when (e is ModelLoadException or DeploymentFailedException)
-        {
-            await FailAsync(context, e.Message);
-            return;
-        }
-        catch (RpcException e) when (!KServeTransientFaults.IsTransient(e))
-        {
-            await control.TryUnloadAsync(servedName, ct);
-            await FailAsync(context, $"The smoke inference on '{servedName}' failed on the server: {e.Status.Detail} ({e.StatusCode}).");
-            return;
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidModelException)
-        {
-            await control.TryUnloadAsync(servedName, ct);
-            await FailAsync(context, $"The smoke inference on '{servedName}' could not be run: {e.Message}");
-            return;
-        }
+        var comparison = await ServeAndCheckAsync(run, endpoint, servedName, document.Config, modelPath);
 
-        DeployerTelemetry.SmokeMaxAbsDiff.Record(comparison.MaxAbsDiff);
-        if (!comparison.Within(options.Value.SmokeTolerance))
-        {
-            await control.TryUnloadAsync(servedName, ct);
-            await FailAsync(context,
-                $"The served '{servedName}' does not answer like ONNX Runtime on the same input: {comparison} > tolerance {options.Value.SmokeTolerance:G3}. " +
-                "It was unloaded; check that the server serves the model file the profiler chose.");
-            return;
-        }
-
-        await ProgressAsync(context, 1, $"'{servedName}' serves on {endpoint}; smoke inference matches ONNX Runtime ({comparison})");
-        DeployerTelemetry.Deployments.Add(1, new KeyValuePair<string, object?>("outcome", "deployed"));
+        await run.ProgressAsync(1, $"'{servedName}' serves on {endpoint}; smoke inference matches ONNX Runtime ({comparison})");
         logger.LogInformation("Deployed {Served} on {Endpoint}: {Comparison}", servedName, endpoint, comparison);
-        await context.Publish(
-            new ModelDeployed(request.PipelineId, request.ModelName, servedName, endpoint.ToString(), repositoryUri, comparison.MaxAbsDiff), ct);
+        await run.PublishAsync(
+            new ModelDeployed(request.PipelineId, request.ModelName, servedName, endpoint.ToString(), repositoryUri, comparison.MaxAbsDiff));
     }
 
     /// <summary>What is wrong with the command, in words the user can act on; null when nothing is.</summary>
@@ -135,8 +73,8 @@ public sealed class DeployModelConsumer(
             case DeployTargetKind.LocalServer or DeployTargetKind.Triton:
                 break;
             case DeployTargetKind.AzureMl or DeployTargetKind.ContainerApps:
-                return $"Deploying to {request.Target.Kind} is not supported yet (a later issue); deploy to LocalServer or Triton, " +
-                       "or take the deployable repository from the report.";
+                return $"Deploying to {request.Target.Kind} is not supported yet; deploy to LocalServer or Triton, or serve the " +
+                       "Triton entry that Optimal_ConfigFile_Location.txt (beside the analyzer's report) names on your own server.";
             case DeployTargetKind.None:
                 return "The deployment target is None (stop after analysis), so there is nothing to deploy.";
             default:
@@ -149,10 +87,9 @@ public sealed class DeployModelConsumer(
             return $"Deployment endpoint '{request.Target.Endpoint}' is not an http(s) URI of a KServe v2 gRPC endpoint (e.g. http://localhost:8001).";
         }
 
-        var servedName = request.Target.Name ?? request.ModelName;
-        if (!ModelNames.IsValid(servedName))
+        if (ModelNames.Problem(request.Target.Name ?? request.ModelName) is { } nameProblem)
         {
-            return $"Served model name '{servedName}' cannot name a repository entry: use letters, digits, '_', '-' and '.'.";
+            return nameProblem;
         }
 
         return string.IsNullOrWhiteSpace(request.BestConfigUri)
@@ -160,13 +97,73 @@ public sealed class DeployModelConsumer(
             : null;
     }
 
-    private static Task ProgressAsync(ConsumeContext<DeployModel> context, double fraction, string message) =>
-        context.Publish(new StageProgress(context.Message.PipelineId, PipelineStage.Deploying, fraction, message), context.CancellationToken);
-
-    private async Task FailAsync(ConsumeContext<DeployModel> context, string reason)
+    /// <summary>
+    /// The chosen config, renamed to the served name (keeping what the user wrote that our ModelConfig does not
+    /// know), and the model it serves. The profiler's output repository holds each config as a Triton entry,
+    /// config.pbtxt beside &lt;version&gt;/model.onnx (a link to the tuned model), as Model Analyzer's does.
+    /// </summary>
+    private (ModelConfigDocument Document, string ModelPath) ReadChosenEntry(DeployModel request, string servedName)
     {
-        DeployerTelemetry.Deployments.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
-        logger.LogWarning("Deploying pipeline {PipelineId} failed: {Reason}", context.Message.PipelineId, reason);
-        await context.Publish(new StageFailed(context.Message.PipelineId, PipelineStage.Deploying, reason), context.CancellationToken);
+        try
+        {
+            var configPath = artifacts.PathFor(request.BestConfigUri);
+            if (!File.Exists(configPath))
+            {
+                throw new StageFailedException($"The chosen config {request.BestConfigUri} does not exist (looked at {configPath}); re-run profiling and analysis.");
+            }
+
+            var document = ModelConfigFile.ReadDocument(configPath);
+            document.Config.Name = servedName;
+            return (document, ModelRepositoryLayout.ServedModelPath(configPath, "the profiler's output repository is incomplete; re-run profiling."));
+        }
+        catch (Exception e) when (e is FileNotFoundException or ArtifactUriException or ModelConfigFormatException)
+        {
+            throw new StageFailedException(e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Loads the entry over KServe v2 and holds a smoke inference's answer to ONNX Runtime's on the same input.
+    /// What the server loaded is unloaded again when the answer is wrong or cannot be had; transient faults
+    /// propagate for a retry.
+    /// </summary>
+    private async Task<OutputComparison> ServeAndCheckAsync(StageRun<DeployModel> run, Uri endpoint, string servedName, ModelConfig config, string modelPath)
+    {
+        var ct = run.CancellationToken;
+        using var channel = GrpcInferenceTarget.CreateChannel(endpoint);
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var control = new KServeModelControl(client);
+        OutputComparison comparison;
+        try
+        {
+            await control.LoadAsync(servedName, options.Value.ModelReadyTimeout, ct);
+            await run.ProgressAsync(0.6, $"'{servedName}' is loaded and ready on {endpoint}; running the smoke inference");
+            comparison = await SmokeInference.RunAsync(client, servedName, config, modelPath, ct);
+        }
+        catch (ModelLoadException e)
+        {
+            throw new StageFailedException(e.Message, e);
+        }
+        catch (RpcException e) when (!KServeTransientFaults.IsTransient(e))
+        {
+            await control.TryUnloadAsync(servedName, ct);
+            throw new StageFailedException($"The smoke inference on '{servedName}' failed on the server: {e.Status.Detail} ({e.StatusCode}).", e);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidModelException)
+        {
+            await control.TryUnloadAsync(servedName, ct);
+            throw new StageFailedException($"The smoke inference on '{servedName}' could not be run: {e.Message}", e);
+        }
+
+        DeployerTelemetry.SmokeMaxAbsDiff.Record(comparison.MaxAbsDiff);
+        if (!comparison.Within(options.Value.SmokeTolerance))
+        {
+            await control.TryUnloadAsync(servedName, ct);
+            throw new StageFailedException(
+                $"The served '{servedName}' does not answer like ONNX Runtime on the same input: {comparison} > tolerance {options.Value.SmokeTolerance:G3}. " +
+                "It was unloaded; check that the server serves the model file the profiler chose.");
+        }
+
+        return comparison;
     }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using InferencePipeline.Contracts;
+using InferencePipeline.Stages;
 
 namespace InferencePipeline.Deployer;
 
@@ -17,4 +19,10 @@ public static class DeployerTelemetry
 
     public static readonly Histogram<double> SmokeMaxAbsDiff = Meter.CreateHistogram<double>(
         "deployer.smoke.max_abs_diff", description: "largest difference between the served answer and ONNX Runtime's");
+
+    public static readonly StageTelemetry Stage = new(PipelineStage.Deploying, ActivitySource, "deploy model", "deployment")
+    {
+        Outcomes = Deployments,
+        SucceededOutcome = "deployed",
+    };
 }

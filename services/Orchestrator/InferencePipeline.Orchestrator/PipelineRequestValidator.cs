@@ -1,18 +1,14 @@
-using System.Text.RegularExpressions;
 using InferencePipeline.Contracts;
 
 namespace InferencePipeline.Orchestrator;
 
 /// <summary>
 /// Checks a StartPipeline that came from outside (HTTP, CLI) and fills what may be left out: an id, the
-/// model name from the file name, empty tensor lists, the quick search space, deployment to the local server.
-/// The model name becomes a directory and a served model's name, so it must be a plain file name.
+/// model name from the file name, empty tensor lists, the small search space, deployment to the local server.
+/// The model name becomes a directory and a served model's name, so it must follow <see cref="ModelNames"/>.
 /// </summary>
-public static partial class PipelineRequestValidator
+public static class PipelineRequestValidator
 {
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
-    private static partial Regex SafeName();
-
     public static StartPipeline Normalize(StartPipeline request)
     {
         var modelName = string.IsNullOrWhiteSpace(request.ModelName) && !string.IsNullOrWhiteSpace(request.ModelUri)
@@ -26,7 +22,7 @@ public static partial class PipelineRequestValidator
             Outputs = request.Outputs ?? [],
             Constraints = request.Constraints ?? PipelineConstraints.None,
             Objectives = request.Objectives is { Count: > 0 } ? request.Objectives : Objective.Default,
-            SearchSpace = request.SearchSpace ?? SearchSpace.Quick,
+            SearchSpace = request.SearchSpace ?? SearchSpace.Small,
             DeployTarget = request.DeployTarget ?? DeployTarget.LocalServer,
         };
     }
@@ -40,11 +36,8 @@ public static partial class PipelineRequestValidator
 
         if (string.IsNullOrWhiteSpace(request.ModelUri))
             Add(nameof(request.ModelUri), "modelUri is required: a path or file:// URI of the model to convert.");
-        if (!SafeName().IsMatch(request.ModelName ?? "") || request.ModelName!.Contains(".."))
-        {
-            Add(nameof(request.ModelName),
-                $"modelName '{request.ModelName}' must be 1-64 letters, digits, '.', '_' or '-', start with a letter or digit and contain no '..'.");
-        }
+        if (ModelNames.Problem(request.ModelName) is { } nameProblem)
+            Add(nameof(request.ModelName), nameProblem);
         if (!Enum.IsDefined(request.Format))
             Add(nameof(request.Format), $"format {(int)request.Format} is not one of {string.Join(", ", Enum.GetNames<ModelFormat>())}.");
 

@@ -8,7 +8,7 @@ namespace InferencePipeline.OrtTuner;
 /// The settings the tuner tries, ORT's defaults first (the baseline every other trial is compared with):
 /// on CPU every graph optimization level (0, 1, 2, 99) × intra-op threads (0 = ORT's default, 1, one per
 /// core); CUDA and TensorRT once each at ORT's defaults, and only when they really work here.
-/// fp32 only: fp16 with ORT_ENABLE_ALL crashes the process on CPU (FACTS.md), and precision changes belong
+/// fp32 only: fp16 with ORT_ENABLE_ALL crashes the process on CPU (docs/platform-facts.md), and precision changes belong
 /// in a child process.
 /// </summary>
 public static class OrtSearchSpace

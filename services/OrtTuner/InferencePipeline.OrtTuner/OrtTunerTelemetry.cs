@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using InferencePipeline.Contracts;
+using InferencePipeline.Stages;
 
 namespace InferencePipeline.OrtTuner;
 
@@ -19,4 +21,6 @@ public static class OrtTunerTelemetry
 
     /// <summary>Best over default throughput of each finished tuning.</summary>
     public static readonly Histogram<double> Speedup = Meter.CreateHistogram<double>("ort_tuner.speedup", description: "Tuned over default throughput");
+
+    public static readonly StageTelemetry Stage = new(PipelineStage.Tuning, ActivitySource, "tune-ort", "ORT tuning");
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Inference;
 using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
+using InferencePipeline.Stages;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,103 +21,8 @@ namespace InferencePipeline.OrtTuner;
 public sealed class TuneOrtConsumer(ArtifactStore store, IOptions<OrtTunerOptions> options, ILogger<TuneOrtConsumer> logger)
     : IConsumer<TuneOrt>
 {
-    public async Task Consume(ConsumeContext<TuneOrt> context)
-    {
-        var request = context.Message;
-        var ct = context.CancellationToken;
-        var settings = options.Value;
-        using var activity = OrtTunerTelemetry.ActivitySource.StartActivity("tune-ort");
-        activity?.SetTag("pipeline.id", request.PipelineId);
-        activity?.SetTag("model.name", request.ModelName);
-
-        if (!ModelNames.IsValid(request.ModelName))
-        {
-            await FailAsync(context, $"Model name '{request.ModelName}' cannot be used as a repository directory; use letters, digits, '_', '-' and '.'.");
-            return;
-        }
-
-        string modelPath;
-        OnnxModelInfo model;
-        try
-        {
-            modelPath = ModelSource.ResolveLocalPath(request.OnnxUri, store);
-            model = OnnxModelInspector.Inspect(modelPath);
-        }
-        catch (Exception e) when (e is FileNotFoundException or NotSupportedException or ArtifactUriException or ArgumentException or InvalidModelException)
-        {
-            await FailAsync(context, $"Cannot tune '{request.OnnxUri}': {e.Message.TrimEnd('.')}. Send the OnnxUri the converter published in ModelConverted.");
-            return;
-        }
-
-        var inputs = request.Inputs.Count > 0 ? request.Inputs : model.Inputs;
-        var unknown = inputs.Where(i => model.Inputs.All(m => m.Name != i.Name)).Select(i => i.Name).ToList();
-        if (unknown.Count > 0)
-        {
-            await FailAsync(context,
-                $"Input(s) {string.Join(", ", unknown)} are not in '{request.OnnxUri}' (its inputs: {string.Join(", ", model.Inputs.Select(i => i.Name))}); send the inputs ModelConverted reported.");
-            return;
-        }
-
-        // Requests are timed at one concrete shape; only the batch dimension can be left open.
-        var open = inputs.Where(i => i.Shape.Skip(1).Any(d => d < 0)).Select(i => i.Name).ToList();
-        if (open.Count > 0)
-        {
-            await FailAsync(context,
-                $"Input(s) {string.Join(", ", open)} have dynamic dimensions besides the batch; declare the sizes to tune at in the request's Inputs (e.g. [-1, 256]).");
-            return;
-        }
-
-        var defaultConfig = await ReadDefaultConfigAsync(context, request);
-        if (defaultConfig is null)
-        {
-            return;
-        }
-
-        var candidates = OrtSearchSpace.Candidates(ExecutionProviders.Detect(), Environment.ProcessorCount)
-            .Take(Math.Max(1, settings.MaxTrials))
-            .ToList();
-        var trials = await RunTrialsAsync(context, modelPath, inputs, candidates, settings, ct);
-
-        var baseline = trials[0];
-        if (baseline.Error is not null)
-        {
-            await FailAsync(context, $"'{request.OnnxUri}' does not run with ONNX Runtime's default settings ({baseline.Error}); nothing to tune against.");
-            return;
-        }
-
-        var best = ChooseBest(trials, settings);
-        var config = defaultConfig.Config.Clone();
-        config.Name = request.ModelName;
-        OrtConfigParameters.Apply(config, best.Settings);
-        // The user's fields our ModelConfig does not know (Triton's sequence_batching, ...) go on to the tuned config.
-        await ModelRepositoryLayout.CreateEntryAsync(
-            store.PathFor(OrtTunerArtifacts.Repository(request.PipelineId)), request.ModelName, modelPath, defaultConfig.WithConfig(config), 1, ct);
-
-        var report = new TuningReport(request.ModelName, baseline.Settings, best.Settings, baseline.ThroughputPerSec, best.ThroughputPerSec,
-            settings.Tolerance, settings.Concurrency, settings.BatchSize, trials);
-        var trialsUri = OrtTunerArtifacts.Trials(request.PipelineId);
-        await store.WriteTextAsync(trialsUri, report.ToJson(), ct);
-
-        var speedup = best.ThroughputPerSec / baseline.ThroughputPerSec;
-        OrtTunerTelemetry.Speedup.Record(speedup);
-        activity?.SetTag("ort_tuner.best", best.Settings.ToString());
-        activity?.SetTag("ort_tuner.speedup", speedup);
-        logger.LogInformation(
-            "Pipeline {PipelineId}: ORT tuning of {Model} chose {Best}: {Tuned:0.#}/s vs default {Default:0.#}/s ({Speedup:0.00}x) over {Trials} trials",
-            request.PipelineId, request.ModelName, best.Settings, best.ThroughputPerSec, baseline.ThroughputPerSec, speedup, trials.Count);
-
-        await context.Publish(new StageProgress(request.PipelineId, PipelineStage.Tuning, 1.0,
-            $"chose {best.Settings}: {best.ThroughputPerSec:0.#}/s vs default {baseline.ThroughputPerSec:0.#}/s ({speedup:0.00}x)"), ct);
-        await context.Publish(new OrtTuned(
-            request.PipelineId,
-            request.ModelName,
-            OrtTunerArtifacts.Model(request.PipelineId, request.ModelName),
-            OrtTunerArtifacts.Config(request.PipelineId, request.ModelName),
-            best.Settings,
-            baseline.ThroughputPerSec,
-            best.ThroughputPerSec,
-            trials), ct);
-    }
+    public Task Consume(ConsumeContext<TuneOrt> context) =>
+        StageExecution.RunAsync(context, OrtTunerTelemetry.Stage, context.Message.PipelineId, context.Message.ModelName, logger, TuneAsync);
 
     /// <summary>
     /// The fastest accepted trial, but the default unless another beats it by more than the measurement noise
@@ -132,9 +37,118 @@ public sealed class TuneOrtConsumer(ArtifactStore store, IOptions<OrtTunerOption
         return fastest.ThroughputPerSec > baseline.ThroughputPerSec * margin ? fastest : baseline;
     }
 
+    private async Task TuneAsync(StageRun<TuneOrt> run)
+    {
+        var request = run.Command;
+        var ct = run.CancellationToken;
+        var settings = options.Value;
+        StageFailedException.ThrowIfProblem(ModelNames.Problem(request.ModelName));
+        var (modelPath, model) = Inspect(request);
+        var inputs = InputsToTime(request, model);
+        var defaultConfig = await ReadDefaultConfigAsync(request, ct);
+
+        var candidates = OrtSearchSpace.Candidates(ExecutionProviders.Detect(), Environment.ProcessorCount)
+            .Take(Math.Max(1, settings.MaxTrials))
+            .ToList();
+        var trials = await RunTrialsAsync(run, modelPath, inputs, candidates, settings);
+        var baseline = trials[0];
+        if (baseline.Error is not null)
+        {
+            throw new StageFailedException($"'{request.OnnxUri}' does not run with ONNX Runtime's default settings ({baseline.Error}); nothing to tune against.");
+        }
+
+        var best = ChooseBest(trials, settings);
+        await WriteTunedEntryAsync(request, modelPath, defaultConfig, best.Settings, ct);
+        var report = new TuningReport(request.ModelName, baseline.Settings, best.Settings, baseline.ThroughputPerSec, best.ThroughputPerSec,
+            settings.Tolerance, settings.Concurrency, settings.BatchSize, trials);
+        await store.WriteTextAsync(OrtTunerArtifacts.Trials(request.PipelineId), report.ToJson(), ct);
+
+        var speedup = best.ThroughputPerSec / baseline.ThroughputPerSec;
+        OrtTunerTelemetry.Speedup.Record(speedup);
+        run.Activity?.SetTag("ort_tuner.best", best.Settings.ToString());
+        run.Activity?.SetTag("ort_tuner.speedup", speedup);
+        logger.LogInformation(
+            "Pipeline {PipelineId}: ORT tuning of {Model} chose {Best}: {Tuned:0.#}/s vs default {Default:0.#}/s ({Speedup:0.00}x) over {Trials} trials",
+            request.PipelineId, request.ModelName, best.Settings, best.ThroughputPerSec, baseline.ThroughputPerSec, speedup, trials.Count);
+
+        await run.ProgressAsync(1.0, $"chose {best.Settings}: {best.ThroughputPerSec:0.#}/s vs default {baseline.ThroughputPerSec:0.#}/s ({speedup:0.00}x)");
+        await run.PublishAsync(new OrtTuned(
+            request.PipelineId,
+            request.ModelName,
+            OrtTunerArtifacts.Model(request.PipelineId, request.ModelName),
+            OrtTunerArtifacts.Config(request.PipelineId, request.ModelName),
+            best.Settings,
+            baseline.ThroughputPerSec,
+            best.ThroughputPerSec,
+            trials));
+    }
+
+    private (string ModelPath, OnnxModelInfo Model) Inspect(TuneOrt request)
+    {
+        try
+        {
+            var modelPath = ModelSource.ResolveLocalPath(request.OnnxUri, store);
+            return (modelPath, OnnxModelInspector.Inspect(modelPath));
+        }
+        catch (Exception e) when (e is FileNotFoundException or NotSupportedException or ArtifactUriException or ArgumentException or InvalidModelException)
+        {
+            throw new StageFailedException($"Cannot tune '{request.OnnxUri}': {e.Message.TrimEnd('.')}. Send the OnnxUri the converter published in ModelConverted.", e);
+        }
+    }
+
+    /// <summary>The request's inputs (or the model's), each fixed but for the batch: requests are timed at one concrete shape.</summary>
+    private static IReadOnlyList<TensorSpec> InputsToTime(TuneOrt request, OnnxModelInfo model)
+    {
+        var inputs = request.Inputs.Count > 0 ? request.Inputs : model.Inputs;
+        var unknown = inputs.Where(i => model.Inputs.All(m => m.Name != i.Name)).Select(i => i.Name).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new StageFailedException(
+                $"Input(s) {string.Join(", ", unknown)} are not in '{request.OnnxUri}' (its inputs: {string.Join(", ", model.Inputs.Select(i => i.Name))}); send the inputs ModelConverted reported.");
+        }
+
+        var open = inputs.Where(i => i.Shape.Skip(1).Any(d => d < 0)).Select(i => i.Name).ToList();
+        if (open.Count > 0)
+        {
+            throw new StageFailedException(
+                $"Input(s) {string.Join(", ", open)} have dynamic dimensions besides the batch; declare the sizes to tune at in the request's Inputs (e.g. [-1, 256]).");
+        }
+
+        return inputs;
+    }
+
+    private async Task<ModelConfigDocument> ReadDefaultConfigAsync(TuneOrt request, CancellationToken ct)
+    {
+        try
+        {
+            var path = store.PathFor(request.DefaultConfigUri);
+            if (!File.Exists(path))
+            {
+                throw new StageFailedException(
+                    $"The default config '{request.DefaultConfigUri}' does not exist (looked at {path}); send the DefaultConfigUri the converter published.");
+            }
+
+            return await ModelConfigFile.ReadDocumentAsync(path, ct);
+        }
+        catch (Exception e) when (e is ArtifactUriException or ModelConfigFormatException)
+        {
+            throw new StageFailedException($"Cannot use the default config '{request.DefaultConfigUri}': {e.Message.TrimEnd('.')}. Run the converter again to rewrite it.", e);
+        }
+    }
+
+    /// <summary>The default config with the winning ORT parameters, beside the model, as the tuned repository entry.</summary>
+    private async Task WriteTunedEntryAsync(TuneOrt request, string modelPath, ModelConfigDocument defaultConfig, OrtSettings best, CancellationToken ct)
+    {
+        var config = defaultConfig.Config.Clone();
+        config.Name = request.ModelName;
+        OrtConfigParameters.Apply(config, best);
+        // The user's fields our ModelConfig does not know (Triton's sequence_batching, ...) go on to the tuned config.
+        await ModelRepositoryLayout.CreateEntryAsync(
+            store.PathFor(OrtTunerArtifacts.Repository(request.PipelineId)), request.ModelName, modelPath, defaultConfig.WithConfig(config), 1, ct);
+    }
+
     private async Task<List<OrtTrial>> RunTrialsAsync(
-        ConsumeContext<TuneOrt> context, string modelPath, IReadOnlyList<TensorSpec> inputs, IReadOnlyList<OrtSettings> candidates,
-        OrtTunerOptions settings, CancellationToken ct)
+        StageRun<TuneOrt> run, string modelPath, IReadOnlyList<TensorSpec> inputs, IReadOnlyList<OrtSettings> candidates, OrtTunerOptions settings)
     {
         var runner = new OrtTrialRunner(modelPath, inputs, settings);
         var trials = new List<OrtTrial>(candidates.Count);
@@ -144,64 +158,43 @@ public sealed class TuneOrtConsumer(ArtifactStore store, IOptions<OrtTunerOption
             if (trials.Count > 0 && Stopwatch.GetElapsedTime(started).TotalSeconds > settings.MaxTuningSeconds)
             {
                 logger.LogWarning("Pipeline {PipelineId}: tuning time budget of {Seconds} s spent after {Trials} of {Candidates} trials; keeping the best so far",
-                    context.Message.PipelineId, settings.MaxTuningSeconds, trials.Count, candidates.Count);
+                    run.PipelineId, settings.MaxTuningSeconds, trials.Count, candidates.Count);
                 break;
             }
 
-            OrtTrial trial;
-            using (var span = OrtTunerTelemetry.ActivitySource.StartActivity("ort-trial"))
-            {
-                span?.SetTag("ort.settings", candidate.ToString());
-                trial = await runner.RunAsync(candidate, ct);
-                span?.SetTag("ort.throughput", trial.ThroughputPerSec);
-                if (trial.Error is not null)
-                {
-                    span?.SetStatus(ActivityStatusCode.Error, trial.Error);
-                }
-            }
-
+            var trial = await RunTrialAsync(runner, candidate, settings, run.CancellationToken);
             trials.Add(trial);
-            var outcome = trial.Error is null ? "measured" : trial.MaxAbsDiff > settings.Tolerance ? "rejected" : "failed";
-            OrtTunerTelemetry.Trials.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-            if (trial.Error is null)
-            {
-                OrtTunerTelemetry.TrialThroughput.Record(trial.ThroughputPerSec);
-            }
-
             var summary = trial.Error ?? $"{trial.ThroughputPerSec:0.#}/s, p50 {trial.LatencyP50Ms:0.###} ms, p99 {trial.LatencyP99Ms:0.###} ms, max |diff| {trial.MaxAbsDiff:G3}";
             logger.LogInformation("Pipeline {PipelineId}: trial {Index}/{Count} {Settings}: {Summary}",
-                context.Message.PipelineId, trials.Count, candidates.Count, candidate, summary);
-            await context.Publish(new StageProgress(context.Message.PipelineId, PipelineStage.Tuning,
-                0.95 * trials.Count / candidates.Count, $"trial {trials.Count}/{candidates.Count} {candidate}: {summary}"), ct);
+                run.PipelineId, trials.Count, candidates.Count, candidate, summary);
+            await run.ProgressAsync(0.95 * trials.Count / candidates.Count, $"trial {trials.Count}/{candidates.Count} {candidate}: {summary}");
         }
 
         return trials;
     }
 
-    private async Task<ModelConfigDocument?> ReadDefaultConfigAsync(ConsumeContext<TuneOrt> context, TuneOrt request)
+    /// <summary>One trial in its own span, counted by outcome.</summary>
+    private static async Task<OrtTrial> RunTrialAsync(OrtTrialRunner runner, OrtSettings candidate, OrtTunerOptions settings, CancellationToken ct)
     {
-        try
+        OrtTrial trial;
+        using (var span = OrtTunerTelemetry.ActivitySource.StartActivity("ort-trial"))
         {
-            var path = store.PathFor(request.DefaultConfigUri);
-            if (!File.Exists(path))
+            span?.SetTag("ort.settings", candidate.ToString());
+            trial = await runner.RunAsync(candidate, ct);
+            span?.SetTag("ort.throughput", trial.ThroughputPerSec);
+            if (trial.Error is not null)
             {
-                await FailAsync(context, $"The default config '{request.DefaultConfigUri}' does not exist (looked at {path}); send the DefaultConfigUri the converter published.");
-                return null;
+                span?.SetStatus(ActivityStatusCode.Error, trial.Error);
             }
-
-            return await ModelConfigFile.ReadDocumentAsync(path, context.CancellationToken);
         }
-        catch (Exception e) when (e is ArtifactUriException or ModelConfigFormatException)
+
+        var outcome = trial.Error is null ? "measured" : trial.MaxAbsDiff > settings.Tolerance ? "rejected" : "failed";
+        OrtTunerTelemetry.Trials.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        if (trial.Error is null)
         {
-            await FailAsync(context, $"Cannot use the default config '{request.DefaultConfigUri}': {e.Message.TrimEnd('.')}. Run the converter again to rewrite it.");
-            return null;
+            OrtTunerTelemetry.TrialThroughput.Record(trial.ThroughputPerSec);
         }
-    }
 
-    private async Task FailAsync(ConsumeContext<TuneOrt> context, string reason)
-    {
-        logger.LogWarning("Pipeline {PipelineId}: ORT tuning failed: {Reason}", context.Message.PipelineId, reason);
-        Activity.Current?.SetStatus(ActivityStatusCode.Error, reason);
-        await context.Publish(new StageFailed(context.Message.PipelineId, PipelineStage.Tuning, reason), context.CancellationToken);
+        return trial;
     }
 }

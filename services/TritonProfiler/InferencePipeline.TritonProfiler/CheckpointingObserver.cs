@@ -1,8 +1,8 @@
 using InferencePipeline.Contracts;
+using InferencePipeline.Stages;
 using InferencePipeline.TritonProfiler.Checkpoints;
 using InferencePipeline.TritonProfiler.Configs;
 using InferencePipeline.TritonProfiler.Measuring;
-using MassTransit;
 using Microsoft.Extensions.Logging;
 
 namespace InferencePipeline.TritonProfiler;
@@ -13,14 +13,14 @@ namespace InferencePipeline.TritonProfiler;
 /// at most the one in between (consumers deduplicate on its index).
 /// </summary>
 public sealed class CheckpointingObserver(
-    ConsumeContext<ProfileModel> context,
+    StageRun<ProfileModel> run,
     IMeasurementStore store,
     ProfilePlan plan,
     ILogger logger) : IProfileObserver
 {
     private int _measured;
 
-    public Guid PipelineId => context.Message.PipelineId;
+    public Guid PipelineId => run.PipelineId;
 
     /// <summary>Announces checkpointed points whose ProfileMeasured may not have gone out (crash in between).</summary>
     public async Task<int> RepublishUnannouncedAsync(IReadOnlyDictionary<string, CheckpointedMeasurement> checkpoints, CancellationToken cancellationToken)
@@ -40,7 +40,7 @@ public sealed class CheckpointingObserver(
 
     public Task ConfigStartingAsync(PlannedConfig config, int configIndex, CancellationToken cancellationToken)
     {
-        return ProgressAsync(
+        return run.ProgressAsync(
             (double)(configIndex * plan.Concurrencies.Count) / plan.Total,
             $"Measuring {config.Name} ({configIndex + 1}/{plan.Configs.Count}: {Describe(config.Profile)})",
             cancellationToken);
@@ -58,7 +58,7 @@ public sealed class CheckpointingObserver(
         logger.LogInformation(
             "{Config}: p99 {P99:F1} ms at concurrency {Concurrency} is past the budget limit; skipping {Skipped} higher concurrencies",
             config.Name, p99Ms, concurrency, skippedPoints);
-        return ProgressAsync(
+        return run.ProgressAsync(
             (double)((configIndex + 1) * plan.Concurrencies.Count) / plan.Total,
             $"{config.Name}: p99 {p99Ms:F1} ms at concurrency {concurrency} is far past the latency budget; {skippedPoints} higher concurrencies skipped",
             cancellationToken);
@@ -66,12 +66,9 @@ public sealed class CheckpointingObserver(
 
     public int Measured => _measured;
 
-    public Task ProgressAsync(double fraction, string message, CancellationToken cancellationToken) =>
-        context.Publish(new StageProgress(PipelineId, PipelineStage.Profiling, Math.Clamp(fraction, 0, 1), message), cancellationToken);
-
     private async Task AnnounceAsync(ProfileMeasurement measurement, int index, CancellationToken cancellationToken)
     {
-        await context.Publish(new ProfileMeasured(PipelineId, measurement, index, plan.Total), cancellationToken);
+        await run.Context.Publish(new ProfileMeasured(PipelineId, measurement, index, plan.Total), cancellationToken);
         await store.SaveAsync(PipelineId, new CheckpointedMeasurement(measurement, Published: true), cancellationToken);
     }
 

@@ -2,6 +2,7 @@ using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
 using InferencePipeline.LoadGen;
 using InferencePipeline.ModelRepository;
+using InferencePipeline.Stages;
 using InferencePipeline.TritonProfiler.Checkpoints;
 using InferencePipeline.TritonProfiler.Configs;
 using InferencePipeline.TritonProfiler.Locking;
@@ -18,11 +19,11 @@ namespace InferencePipeline.TritonProfiler;
 /// publish <see cref="ModelProfiled"/>. A redelivered command resumes from the checkpoints.
 /// </summary>
 /// <remarks>
-/// RabbitMQ closes the channel of a handler that runs past its consumer timeout (30 minutes by default);
-/// the message is then redelivered and the profile resumes from its checkpoints, so a long profile
-/// converges over several deliveries instead of failing — but each delivery re-measures the point it was
-/// cut off in. Keep demo search spaces small (<see cref="SearchSpace.Quick"/> finishes in minutes) or raise
-/// <c>consumer_timeout</c> for real sweeps.
+/// RabbitMQ closes the channel of a handler that runs past its consumer timeout (30 minutes by default,
+/// docs/platform-facts.md); the message is then redelivered and the profile resumes from its checkpoints, so a
+/// long profile converges over several deliveries instead of failing — but each delivery re-measures the point
+/// it was cut off in. Keep demo search spaces small (<see cref="SearchSpace.Small"/> finishes in minutes) or
+/// raise <c>consumer_timeout</c> for real sweeps.
 /// </remarks>
 public sealed class ProfileModelConsumer(
     ArtifactStore artifacts,
@@ -37,77 +38,77 @@ public sealed class ProfileModelConsumer(
     /// <summary>Past this estimate a warning says the profile will outlive RabbitMQ's consumer timeout.</summary>
     private static readonly TimeSpan ConsumerTimeoutMargin = TimeSpan.FromMinutes(25);
 
-    public async Task Consume(ConsumeContext<ProfileModel> context)
+    public Task Consume(ConsumeContext<ProfileModel> context) =>
+        StageExecution.RunAsync(context, ProfilerTelemetry.Stage, context.Message.PipelineId, context.Message.ModelName, logger, ProfileAsync);
+
+    private async Task ProfileAsync(StageRun<ProfileModel> run)
     {
-        var request = context.Message;
-        var ct = context.CancellationToken;
-        using var activity = ProfilerTelemetry.ActivitySource.StartActivity("profile model");
-        activity?.SetTag("pipeline.id", request.PipelineId);
-        activity?.SetTag("model.name", request.ModelName);
-
-        if (ProfileRequestValidation.Problem(request) is { } problem)
-        {
-            await FailAsync(context, problem);
-            return;
-        }
-
-        IReadOnlyList<PlannedConfig> configs;
-        try
-        {
-            configs = await generator.GenerateAsync(request, ct);
-        }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException
-                                      or ArtifactUriException or ModelConfigFormatException)
-        {
-            await FailAsync(context, $"Cannot build the serving configs to profile: {e.Message}");
-            return;
-        }
-
+        var request = run.Command;
+        var ct = run.CancellationToken;
+        StageFailedException.ThrowIfProblem(ProfileRequestValidation.Problem(request));
+        var configs = await GenerateConfigsAsync(request, ct);
         if (request.SearchSpace.Mode == SearchMode.Quick)
         {
-            logger.LogWarning("Quick (hill-climbing) search is not implemented yet; measuring the whole search space");
+            logger.LogWarning("Quick (hill-climbing) search is not available; measuring the whole search space as BruteForce does");
         }
 
         var plan = new ProfilePlan(configs, request.SearchSpace.Concurrency);
         var limit = new ClimbLimit(request.Constraints?.MaxLatencyP99Ms, options.Value.LatencyBudgetFactor);
-        var observer = new CheckpointingObserver(context, store, plan, logger);
+        var observer = new CheckpointingObserver(run, store, plan, logger);
         var checkpoints = await store.LoadAsync(request.PipelineId, ct);
         await observer.RepublishUnannouncedAsync(checkpoints, ct);
 
         var pending = plan.PendingConfigs(checkpoints, limit);
-        await observer.ProgressAsync(
+        await run.ProgressAsync(
             (double)checkpoints.Count / plan.Total,
             $"Profiling {plan.Configs.Count} configs × {plan.Concurrencies.Count} concurrencies = {plan.Total} points" +
-            (checkpoints.Count > 0 ? $" ({checkpoints.Count} already measured, resuming)" : ""),
-            ct);
+            (checkpoints.Count > 0 ? $" ({checkpoints.Count} already measured, resuming)" : ""));
         WarnIfLong(plan, request.SearchSpace, pending);
-
         if (pending > 0)
         {
-            var address = server.Value.GrpcAddress;
-            await using var lease = await serverLock.AcquireAsync(address, $"pipeline {request.PipelineId:N}", options.Value.LockWaitTimeout, ct);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
-            try
-            {
-                await runner.RunAsync(request, plan, checkpoints, limit, observer, linked.Token);
-            }
-            catch (ProfilingFailedException e)
-            {
-                await FailAsync(context, e.Message);
-                return;
-            }
-            catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !ct.IsCancellationRequested)
-            {
-                throw new ServerLockLostException(ServerLockKey.For(address));
-            }
+            await MeasureHoldingTheServerAsync(request, plan, checkpoints, limit, observer, ct);
         }
 
         var measurements = plan.InOrder(await store.LoadAsync(request.PipelineId, ct));
         var resultsUri = ArtifactStore.UriFor(request.PipelineId, ServingConfigGenerator.Stage, "results.json");
         await artifacts.WriteTextAsync(resultsUri, new ProfileResults(request.PipelineId, request.ModelName, measurements).ToJson(), ct);
-        await observer.ProgressAsync(1, $"Profiled {measurements.Count} points ({observer.Measured} measured now)", ct);
-        await context.Publish(new ModelProfiled(request.PipelineId, request.ModelName, resultsUri, measurements.Count), ct);
+        await run.ProgressAsync(1, $"Profiled {measurements.Count} points ({observer.Measured} measured now)");
+        await run.PublishAsync(new ModelProfiled(request.PipelineId, request.ModelName, resultsUri, measurements.Count));
         logger.LogInformation("Profiled {Model}: {Count} measurements in {Uri}", request.ModelName, measurements.Count, resultsUri);
+    }
+
+    private async Task<IReadOnlyList<PlannedConfig>> GenerateConfigsAsync(ProfileModel request, CancellationToken ct)
+    {
+        try
+        {
+            return await generator.GenerateAsync(request, ct);
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException
+                                      or ArtifactUriException or ModelConfigFormatException)
+        {
+            throw new StageFailedException($"Cannot build the serving configs to profile: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Measures the pending points while holding the server's lock, so no other profile's load distorts them;
+    /// losing the lock midway stops the measuring and throws for a retry.
+    /// </summary>
+    private async Task MeasureHoldingTheServerAsync(
+        ProfileModel request, ProfilePlan plan, IReadOnlyDictionary<string, CheckpointedMeasurement> checkpoints, ClimbLimit limit,
+        CheckpointingObserver observer, CancellationToken ct)
+    {
+        var address = server.Value.GrpcAddress;
+        await using var lease = await serverLock.AcquireAsync(address, $"pipeline {request.PipelineId:N}", options.Value.LockWaitTimeout, ct);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
+        try
+        {
+            await runner.RunAsync(request, plan, checkpoints, limit, observer, linked.Token);
+        }
+        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new ServerLockLostException(ServerLockKey.For(address));
+        }
     }
 
     private void WarnIfLong(ProfilePlan plan, SearchSpace space, int pendingConfigs)
@@ -120,11 +121,5 @@ public sealed class ProfileModelConsumer(
                 "This profile needs at least {Estimate} of measurement, past RabbitMQ's 30-minute consumer timeout: it will be redelivered and resume from checkpoints. Use a smaller search space or raise consumer_timeout.",
                 estimate);
         }
-    }
-
-    private async Task FailAsync(ConsumeContext<ProfileModel> context, string reason)
-    {
-        logger.LogWarning("Profiling pipeline {PipelineId} failed: {Reason}", context.Message.PipelineId, reason);
-        await context.Publish(new StageFailed(context.Message.PipelineId, PipelineStage.Profiling, reason), context.CancellationToken);
     }
 }

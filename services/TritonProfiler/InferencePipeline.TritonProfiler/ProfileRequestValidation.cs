@@ -1,5 +1,5 @@
 using InferencePipeline.Contracts;
-using InferencePipeline.ModelRepository;
+using InferencePipeline.TritonProfiler.Configs;
 
 namespace InferencePipeline.TritonProfiler;
 
@@ -13,9 +13,16 @@ public static class ProfileRequestValidation
             return "The ProfileModel command has no pipeline id.";
         }
 
-        if (!ModelNames.IsValid(request.ModelName))
+        if (ModelNames.Problem(request.ModelName) is { } nameProblem)
         {
-            return $"Model name '{request.ModelName}' cannot name a repository entry: use letters, digits, '_', '-' and '.'.";
+            return nameProblem;
+        }
+
+        // The configs are named after the model and obey the same rule; the ORT-tuned one has the longest suffix.
+        if (!ModelNames.IsValid(ServingConfigGenerator.TunedName(request.ModelName)))
+        {
+            return $"Model name '{request.ModelName}' is too long to profile: its configs are named after it " +
+                   $"('{ServingConfigGenerator.TunedName(request.ModelName)}') and names have at most {ModelNames.MaxLength} characters. Use a shorter model name.";
         }
 
         if (string.IsNullOrWhiteSpace(request.DefaultConfigUri) || string.IsNullOrWhiteSpace(request.TunedConfigUri))

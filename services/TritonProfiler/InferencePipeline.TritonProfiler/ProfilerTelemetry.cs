@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using InferencePipeline.Contracts;
+using InferencePipeline.Stages;
 
 namespace InferencePipeline.TritonProfiler;
 
@@ -11,6 +13,8 @@ public static class ProfilerTelemetry
     public static readonly ActivitySource ActivitySource = new(Name);
 
     private static readonly Meter Meter = new(Name);
+
+    public static readonly StageTelemetry Stage = new(PipelineStage.Profiling, ActivitySource, "profile model", "profiling");
 
     public static readonly Counter<long> Measurements = Meter.CreateCounter<long>(
         "profiler.measurements", description: "(config, concurrency) points measured");

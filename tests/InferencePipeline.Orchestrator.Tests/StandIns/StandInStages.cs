@@ -28,5 +28,5 @@ public static class StandInStages
 
     public static StartPipeline Request(string modelUri = "models/tiny-bert.onnx", DeployTargetKind deploy = DeployTargetKind.LocalServer) =>
         new(Guid.NewGuid(), "tiny-bert", modelUri, ModelFormat.Onnx, [], [], new PipelineConstraints(MaxLatencyP99Ms: 50),
-            Objective.Default, SearchSpace.Quick, new DeployTarget(deploy));
+            Objective.Default, SearchSpace.Small, new DeployTarget(deploy));
 }

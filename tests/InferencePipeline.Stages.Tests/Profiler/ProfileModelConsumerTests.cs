@@ -145,6 +145,7 @@ public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITes
     [InlineData("empty concurrency")]
     [InlineData("too few trials")]
     [InlineData("bad model name")]
+    [InlineData("model name too long for its config names")]
     public async Task Bad_commands_fail_the_stage_without_measuring(string problem)
     {
         await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
@@ -153,6 +154,7 @@ public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITes
         {
             "empty concurrency" => request with { SearchSpace = request.SearchSpace with { Concurrency = [] } },
             "too few trials" => request with { SearchSpace = request.SearchSpace with { MaxTrials = 2 } },
+            "model name too long for its config names" => request with { ModelName = new string('m', 120) },
             _ => request with { ModelName = "../escape" },
         };
 

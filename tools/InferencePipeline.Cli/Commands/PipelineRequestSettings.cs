@@ -66,20 +66,20 @@ public class PipelineRequestSettings : CommandSettings
 
     public StartPipeline ToRequest(string modelPath)
     {
-        var quick = SearchSpace.Quick;
+        var small = SearchSpace.Small;
         var space = SeedSearch
             ? SearchSpace.Seed
-            : quick with
+            : small with
             {
-                Concurrency = Concurrency is null ? quick.Concurrency : IntList.Parse(Concurrency),
-                PreferredBatchSizes = BatchSizes is null ? quick.PreferredBatchSizes : IntList.Parse(BatchSizes),
-                InstanceCounts = Instances is null ? quick.InstanceCounts : IntList.Parse(Instances),
+                Concurrency = Concurrency is null ? small.Concurrency : IntList.Parse(Concurrency),
+                PreferredBatchSizes = BatchSizes is null ? small.PreferredBatchSizes : IntList.Parse(BatchSizes),
+                InstanceCounts = Instances is null ? small.InstanceCounts : IntList.Parse(Instances),
             };
         space = space with { MeasurementWindowMs = WindowMs };
 
         return new StartPipeline(
             PipelineId: Guid.NewGuid(),
-            ModelName: Name ?? ModelNames.FromPath(modelPath),
+            ModelName: Name ?? ModelNames.FromFileName(modelPath),
             ModelUri: Path.GetFullPath(modelPath),
             Format: ModelFormat.Auto,
             Inputs: [],

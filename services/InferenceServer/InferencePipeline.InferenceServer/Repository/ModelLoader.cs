@@ -1,6 +1,7 @@
 using System.Globalization;
 using Grpc.Core;
 using Inference;
+using InferencePipeline.Contracts;
 using InferencePipeline.InferenceServer.Execution;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
