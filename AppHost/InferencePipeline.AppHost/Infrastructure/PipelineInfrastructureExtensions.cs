@@ -1,3 +1,4 @@
+using InferencePipeline.LocalInfrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +15,7 @@ public static class PipelineInfrastructureExtensions
         var mode = builder.Configuration.GetValue("Infrastructure:Mode", InfrastructureMode.Auto);
         if (mode == InfrastructureMode.Auto)
         {
-            mode = builder.ExecutionContext.IsPublishMode || DockerDetection.DaemonAvailable()
+            mode = builder.ExecutionContext.IsPublishMode || DockerDaemon.IsAvailable()
                 ? InfrastructureMode.Containers
                 : InfrastructureMode.Executables;
         }
