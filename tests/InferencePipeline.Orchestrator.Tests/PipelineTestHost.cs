@@ -4,11 +4,12 @@ using InferencePipeline.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace InferencePipeline.Orchestrator.Tests;
 
 /// <summary>
-/// The orchestrator plus stand-in stages composed exactly as the hosts compose them (AddPipelineRedis,
+/// The orchestrator plus stand-in stages composed exactly as the hosts compose them (AddPipelineState,
 /// AddPipelineBus): in-memory transport and repository with no connection strings, RabbitMQ and/or Redis
 /// when given. Polls the status reader rather than peeking into the saga, as a client would.
 /// </summary>
@@ -33,18 +34,18 @@ public sealed class PipelineTestHost : IAsyncDisposable
             settings["ConnectionStrings:rabbitmq"] = rabbitMq;
         if (redis is not null)
             settings["ConnectionStrings:redis"] = redis;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-
-        var services = new ServiceCollection().AddLogging();
-        services.AddPipelineRedis(configuration);
-        services.AddPipelineBus(configuration, bus =>
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddLogging();
+        builder.AddPipelineState();
+        builder.AddPipelineBus(bus =>
         {
             bus.AddOrchestrator();
             if (withStages)
                 bus.AddStandInStages();
         });
 
-        var host = new PipelineTestHost(services.BuildServiceProvider());
+        var host = new PipelineTestHost(builder.Services.BuildServiceProvider());
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await host._bus.StartAsync(timeout.Token);
         return host;
