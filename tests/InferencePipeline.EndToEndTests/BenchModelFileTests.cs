@@ -125,7 +125,7 @@ public sealed class BenchModelFileTests : IDisposable
     [InlineData("model_repository/bert/3/model.onnx", "mine", "mine")]
     public void The_name_in_the_output_is_the_repository_models_or_the_files(string file, string? model, string expected)
     {
-        var settings = new BenchCommand.Settings { ModelFile = file, Model = model };
+        var settings = new BenchSettings { ModelFile = file, Model = model };
         Assert.Equal(expected, settings.ModelName);
     }
 }
