@@ -1,6 +1,7 @@
 using InferencePipeline.Contracts;
 using InferencePipeline.Orchestrator.Tests.StandIns;
 using InferencePipeline.ServiceDefaults;
+using InferencePipeline.Testing;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,19 +60,9 @@ public sealed class PipelineTestHost : IAsyncDisposable
 
     public Task PublishAsync<T>(T message) where T : class => _bus.Publish(message);
 
-    public async Task<PipelineStatus> WaitForStateAsync(Guid pipelineId, string state, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        PipelineStatus? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await Status.GetAsync(pipelineId);
-            if (last?.State == state)
-                return last;
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"Pipeline {pipelineId} did not reach {state} within {timeout}; last status: {last}");
-    }
+    public async Task<PipelineStatus> WaitForStateAsync(Guid pipelineId, string state, TimeSpan timeout) =>
+        (await Eventually.ValueAsync(() => Status.GetAsync(pipelineId), status => status?.State == state, timeout,
+            last => $"pipeline {pipelineId} did not reach {state}; last status: {last}"))!;
 
     public async ValueTask DisposeAsync()
     {
