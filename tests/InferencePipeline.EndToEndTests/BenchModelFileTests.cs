@@ -4,6 +4,7 @@ using InferencePipeline.Cli.Commands;
 using InferencePipeline.LoadGen;
 using InferencePipeline.Onnx;
 using InferencePipeline.Testing.Models;
+using InferencePipeline.Testing;
 
 namespace InferencePipeline.EndToEndTests;
 
@@ -39,6 +40,7 @@ public sealed class BenchModelFileTests : IDisposable
         Assert.All(rows, r => Assert.Equal("0", r[Array.IndexOf(header, "Server Compute Infer")]));
     }
 
+    [Trait(TestCategory.Name, TestCategory.Timing)]
     [Fact]
     public async Task Request_rate_and_input_data_work_in_process_too()
     {

@@ -1,5 +1,6 @@
 using InferencePipeline.LoadGen;
 using Xunit.Abstractions;
+using InferencePipeline.Testing;
 
 namespace InferencePipeline.InferenceServer.Tests.LoadGen;
 
@@ -8,6 +9,7 @@ namespace InferencePipeline.InferenceServer.Tests.LoadGen;
 /// the demo BERT, which is a few thousand inferences/s on a 2-core CPU. Measured against a target that costs nothing.
 /// </summary>
 [Collection(LoadGenTimingCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.Timing)]
 public sealed class LoadGenOverheadTests(ITestOutputHelper output)
 {
     [Theory]
