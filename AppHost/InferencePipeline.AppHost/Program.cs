@@ -1,7 +1,9 @@
 using InferencePipeline.AppHost.Infrastructure;
 
 // The system diagram: a broker and a state store, the embedded inference server (or Triton on a GPU box),
-// the orchestrator with its HTTP API, and the five stages, each waiting for what it talks to. The stages talk
+// the orchestrator with its HTTP API, and the five stages, each waiting for what it talks to. Every service
+// talks to the broker; only the two that keep state across restarts talk to Redis: the orchestrator (saga and
+// status) and the profiler (checkpoints and the per-server lock). The stages talk
 // to the orchestrator only through RabbitMQ (commands wait in durable queues), so they start alongside it
 // rather than after it: on two cores that saves one whole round of .NET startups.
 var builder = DistributedApplication.CreateBuilder(args);
@@ -13,6 +15,7 @@ var inferenceServer = builder.AddInferenceServer(artifactsRoot);
 
 builder.AddProject<Projects.InferencePipeline_Orchestrator_Host>("orchestrator")
     .WithPipelineInfrastructure(infrastructure, artifactsRoot)
+    .WithPipelineState(infrastructure)
     .WithExternalHttpEndpoints();
 
 builder.AddProject<Projects.InferencePipeline_Converter_Host>("converter")
@@ -23,6 +26,7 @@ builder.AddProject<Projects.InferencePipeline_OrtTuner_Host>("ort-tuner")
 
 builder.AddProject<Projects.InferencePipeline_TritonProfiler_Host>("triton-profiler")
     .WithPipelineInfrastructure(infrastructure, artifactsRoot)
+    .WithPipelineState(infrastructure)
     .WithInferenceServer(inferenceServer);
 
 builder.AddProject<Projects.InferencePipeline_Analyzer_Host>("analyzer")

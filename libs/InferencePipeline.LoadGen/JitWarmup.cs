@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime;
 
 namespace InferencePipeline.LoadGen;
@@ -23,17 +22,20 @@ public static class JitWarmup
     /// <see cref="SettledMethodsPerRound"/> methods, or <paramref name="limit"/> has passed.
     /// </summary>
     /// <param name="compiledMethods">The JIT's running count; the runtime's by default (tests give their own).</param>
+    /// <param name="timeProvider">The clock <paramref name="limit"/> is counted on; the system's by default.</param>
     public static async Task<JitWarmupResult> RunAsync(
         IInferenceTarget target,
         int concurrency,
         TimeSpan limit,
         CancellationToken cancellationToken,
-        Func<long>? compiledMethods = null)
+        Func<long>? compiledMethods = null,
+        TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         compiledMethods ??= () => JitInfo.GetCompiledMethodCount();
+        var time = timeProvider ?? TimeProvider.System;
         var generator = new ConcurrencyLoadGenerator();
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
         var first = compiledMethods();
         var rounds = 0;
         while (true)
@@ -42,7 +44,7 @@ public static class JitWarmup
             await generator.MeasureAsync(target, concurrency, Round, progress: null, cancellationToken).ConfigureAwait(false);
             rounds++;
             var after = compiledMethods();
-            var elapsed = Stopwatch.GetElapsedTime(started);
+            var elapsed = time.GetElapsedTime(started);
             if (after - before <= SettledMethodsPerRound || elapsed >= limit)
             {
                 return new JitWarmupResult(after - before <= SettledMethodsPerRound, rounds, after - first, elapsed);

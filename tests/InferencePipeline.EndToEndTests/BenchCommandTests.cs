@@ -6,6 +6,7 @@ using InferencePipeline.InferenceServer;
 using InferencePipeline.LoadGen;
 using InferencePipeline.Onnx;
 using InferencePipeline.Testing.Models;
+using InferencePipeline.Testing;
 
 namespace InferencePipeline.EndToEndTests;
 
@@ -57,6 +58,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
         Assert.All(rows, r => Assert.True(long.Parse(r[computeInfer], System.Globalization.CultureInfo.InvariantCulture) > 0, $"no server compute time in row {string.Join(',', r)}"));
     }
 
+    [Trait(TestCategory.Name, TestCategory.Timing)]
     [Fact]
     public async Task Request_rate_sweep_writes_request_rate_rows_close_to_the_rates_asked_for()
     {

@@ -4,6 +4,7 @@ using InferencePipeline.Cli.Commands;
 using InferencePipeline.LoadGen;
 using InferencePipeline.Onnx;
 using InferencePipeline.Testing.Models;
+using InferencePipeline.Testing;
 
 namespace InferencePipeline.EndToEndTests;
 
@@ -39,6 +40,7 @@ public sealed class BenchModelFileTests : IDisposable
         Assert.All(rows, r => Assert.Equal("0", r[Array.IndexOf(header, "Server Compute Infer")]));
     }
 
+    [Trait(TestCategory.Name, TestCategory.Timing)]
     [Fact]
     public async Task Request_rate_and_input_data_work_in_process_too()
     {
@@ -125,7 +127,7 @@ public sealed class BenchModelFileTests : IDisposable
     [InlineData("model_repository/bert/3/model.onnx", "mine", "mine")]
     public void The_name_in_the_output_is_the_repository_models_or_the_files(string file, string? model, string expected)
     {
-        var settings = new BenchCommand.Settings { ModelFile = file, Model = model };
+        var settings = new BenchSettings { ModelFile = file, Model = model };
         Assert.Equal(expected, settings.ModelName);
     }
 }

@@ -9,7 +9,7 @@ namespace InferencePipeline.EndToEndTests;
 
 /// <summary>
 /// One service as the AppHost runs it — its own host, its own bus connection to RabbitMQ, its own Redis
-/// connection — but inside the test process, so a test can stop one mid-pipeline and start another.
+/// connection if it keeps state — but inside the test process, so a test can stop one mid-pipeline and start another.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
@@ -25,15 +25,19 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
+    /// <param name="keepsState">Whether the service keeps state in Redis (orchestrator, profiler), as its host says.</param>
     public static async Task<ServiceProcess> StartAsync(string name, IReadOnlyDictionary<string, string?> settings,
-        Action<IBusRegistrationConfigurator> register)
+        Action<IBusRegistrationConfigurator> register, bool keepsState)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(40));
-        builder.AddPipelineRedis();
+        if (keepsState)
+        {
+            builder.AddPipelineState();
+        }
         builder.AddPipelineBus(register);
         var host = builder.Build();
         await host.StartAsync();

@@ -3,6 +3,7 @@ using InferencePipeline.Contracts;
 using InferencePipeline.Testing.Models;
 using Microsoft.ML.OnnxRuntime;
 using Xunit.Abstractions;
+using InferencePipeline.Testing;
 
 namespace InferencePipeline.Onnx.Tests;
 
@@ -15,6 +16,7 @@ public sealed class TimingCollection
 
 /// <summary>Measures the demo BERT in process (the figure the tuner and the server are judged against).</summary>
 [Collection(TimingCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.Timing)]
 public sealed class BertLatencyTests(ITestOutputHelper output)
 {
     [Fact]

@@ -65,8 +65,9 @@ public sealed class OrtSessionFactoryTests
     [Fact]
     public void An_fp16_model_is_detected_and_opened_safely_at_default_settings()
     {
-        // What is asserted is the clamp: this small graph happens to survive ORT_ENABLE_ALL, larger fp16 models
-        // (BERT-sized, FACTS.md) crash the process at session creation, which no test could catch.
+        // What is asserted is the clamp: this small graph happens to survive ORT_ENABLE_ALL, but larger fp16 models
+        // (BERT-sized) at that level make ONNX Runtime on CPU crash the whole process at session creation, which no
+        // exception handler and so no test could catch.
         Assert.True(OnnxModelPrecision.UsesFloat16(TestModels.AddHalf));
 
         using var created = OrtSessionFactory.CreateDetailed(TestModels.AddHalf, OrtSettings.Default);

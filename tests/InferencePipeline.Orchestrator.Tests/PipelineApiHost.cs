@@ -25,7 +25,7 @@ public sealed class PipelineApiHost : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults();
-        builder.AddPipelineRedis();
+        builder.AddPipelineState();
         builder.AddPipelineBus(bus => bus.AddOrchestrator().AddStandInStages());
 
         _app = builder.Build();

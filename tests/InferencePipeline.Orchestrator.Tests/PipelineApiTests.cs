@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using InferencePipeline.Testing;
 
 namespace InferencePipeline.Orchestrator.Tests;
 
@@ -72,19 +73,14 @@ public sealed class PipelineApiTests(PipelineApiHost host) : IClassFixture<Pipel
         Assert.Equal("tiny-bert", accepted.GetProperty("modelName").GetString());
         Assert.Equal($"/pipelines/{id}", response.Headers.Location?.OriginalString);
 
-        JsonElement status = default;
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            var get = await host.Client.GetAsync(response.Headers.Location);
-            if (get.StatusCode == HttpStatusCode.OK)
+        var status = await Eventually.ValueAsync(async () =>
             {
-                status = await ReadJsonAsync(get);
-                if (status.GetProperty("state").GetString() == "Completed")
-                    break;
-            }
-            await Task.Delay(25);
-        }
+                using var get = await host.Client.GetAsync(response.Headers.Location);
+                return get.StatusCode == HttpStatusCode.OK ? await ReadJsonAsync(get) : default;
+            },
+            s => s.ValueKind == JsonValueKind.Object && s.GetProperty("state").GetString() == "Completed",
+            TimeSpan.FromSeconds(20),
+            last => $"the pipeline did not complete; last status: {(last.ValueKind == JsonValueKind.Undefined ? "none" : last.ToString())}");
 
         Assert.Equal("Completed", status.GetProperty("state").GetString());
         Assert.Equal(100, status.GetProperty("progressPercent").GetDouble());

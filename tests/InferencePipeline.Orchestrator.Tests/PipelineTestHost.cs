@@ -1,14 +1,16 @@
 using InferencePipeline.Contracts;
 using InferencePipeline.Orchestrator.Tests.StandIns;
 using InferencePipeline.ServiceDefaults;
+using InferencePipeline.Testing;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace InferencePipeline.Orchestrator.Tests;
 
 /// <summary>
-/// The orchestrator plus stand-in stages composed exactly as the hosts compose them (AddPipelineRedis,
+/// The orchestrator plus stand-in stages composed exactly as the hosts compose them (AddPipelineState,
 /// AddPipelineBus): in-memory transport and repository with no connection strings, RabbitMQ and/or Redis
 /// when given. Polls the status reader rather than peeking into the saga, as a client would.
 /// </summary>
@@ -33,18 +35,18 @@ public sealed class PipelineTestHost : IAsyncDisposable
             settings["ConnectionStrings:rabbitmq"] = rabbitMq;
         if (redis is not null)
             settings["ConnectionStrings:redis"] = redis;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-
-        var services = new ServiceCollection().AddLogging();
-        services.AddPipelineRedis(configuration);
-        services.AddPipelineBus(configuration, bus =>
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddLogging();
+        builder.AddPipelineState();
+        builder.AddPipelineBus(bus =>
         {
             bus.AddOrchestrator();
             if (withStages)
                 bus.AddStandInStages();
         });
 
-        var host = new PipelineTestHost(services.BuildServiceProvider());
+        var host = new PipelineTestHost(builder.Services.BuildServiceProvider());
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await host._bus.StartAsync(timeout.Token);
         return host;
@@ -58,19 +60,9 @@ public sealed class PipelineTestHost : IAsyncDisposable
 
     public Task PublishAsync<T>(T message) where T : class => _bus.Publish(message);
 
-    public async Task<PipelineStatus> WaitForStateAsync(Guid pipelineId, string state, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        PipelineStatus? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await Status.GetAsync(pipelineId);
-            if (last?.State == state)
-                return last;
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"Pipeline {pipelineId} did not reach {state} within {timeout}; last status: {last}");
-    }
+    public async Task<PipelineStatus> WaitForStateAsync(Guid pipelineId, string state, TimeSpan timeout) =>
+        (await Eventually.ValueAsync(() => Status.GetAsync(pipelineId), status => status?.State == state, timeout,
+            last => $"pipeline {pipelineId} did not reach {state}; last status: {last}"))!;
 
     public async ValueTask DisposeAsync()
     {

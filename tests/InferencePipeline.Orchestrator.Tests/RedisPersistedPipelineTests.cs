@@ -49,15 +49,8 @@ public sealed class RedisPersistedPipelineTests(PipelineServers servers)
 
         // Every event is saved exactly once: insert (v1), converted, tuned, then one version per measurement.
         var store = replicaA.Services.GetRequiredService<RedisSagaStore<PipelineState>>();
-        PipelineState? stored = null;
-        var deadline = DateTime.UtcNow + Timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            stored = await store.LoadAsync(request.PipelineId);
-            if (stored!.Version >= 3 + total)
-                break;
-            await Task.Delay(20);
-        }
+        var stored = await Eventually.ValueAsync(() => store.LoadAsync(request.PipelineId), s => s!.Version >= 3 + total, Timeout,
+            last => $"stored version {last?.Version}, expected {3 + total}");
 
         Assert.Equal(3 + total, stored!.Version);
         Assert.Equal(total, stored.MeasurementsDone);

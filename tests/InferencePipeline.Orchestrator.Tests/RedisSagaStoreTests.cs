@@ -3,6 +3,7 @@ using InferencePipeline.Orchestrator.Persistence;
 using InferencePipeline.Orchestrator.Tests.StandIns;
 using InferencePipeline.Testing;
 using MassTransit;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace InferencePipeline.Orchestrator.Tests;
@@ -15,11 +16,14 @@ public sealed class RedisSagaStoreTests(PipelineServers servers) : IAsyncLifetim
     private RedisSagaStore<PipelineState> _store = null!;
     private readonly string _prefix = $"test:{Guid.NewGuid():N}:";
 
+    // The recent-instances index is ordered by insertion time: a clock the test moves makes that order exact.
+    private readonly FakeTimeProvider _time = new();
+
     public async Task InitializeAsync()
     {
         _redis = await ConnectionMultiplexer.ConnectAsync(servers.Redis.ConnectionString);
         // A private key space per test so index listings see only this test's instances.
-        _store = new RedisSagaStore<PipelineState>(_redis, new RedisSagaOptions<PipelineState>(_prefix + "saga:", _prefix + "index"));
+        _store = new RedisSagaStore<PipelineState>(_redis, new RedisSagaOptions<PipelineState>(_prefix + "saga:", _prefix + "index"), _time);
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
@@ -125,7 +129,7 @@ public sealed class RedisSagaStoreTests(PipelineServers servers) : IAsyncLifetim
     {
         var older = NewState();
         await _store.InsertAsync(older);
-        await Task.Delay(5);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
         var newer = NewState();
         await _store.InsertAsync(newer);
 

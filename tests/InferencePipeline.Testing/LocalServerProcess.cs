@@ -1,28 +1,26 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Sockets;
+using InferencePipeline.LocalInfrastructure;
 
 namespace InferencePipeline.Testing;
 
 /// <summary>
-/// A server binary run as a child process in its own temp directory: waits for a line on its output that
-/// says it is ready, keeps the output for error messages, and kills the whole process tree and deletes
-/// the directory on dispose.
+/// A server binary run as a child process in its own temp directory: waits until it answers its protocol
+/// (<see cref="ProtocolProbe"/>, the readiness rule the AppHost's health checks use too), keeps the output for
+/// error messages, and kills the whole process tree and deletes the directory on dispose.
 /// </summary>
 public sealed class LocalServerProcess : IAsyncDisposable
 {
-    private const string InstallHint =
-        "Run the repository's test script, or install the servers: sudo apt-get install -y rabbitmq-server redis-server";
+    /// <summary>What a test run can do instead of installing the servers by hand.</summary>
+    public const string Otherwise = "run the repository's test script (scripts/test.sh), which installs them.";
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly string _readyLine;
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private LocalServerProcess(Process process, string readyLine, string workDirectory)
+    private LocalServerProcess(Process process, string workDirectory)
     {
         _process = process;
-        _readyLine = readyLine;
         WorkDirectory = workDirectory;
     }
 
@@ -31,15 +29,8 @@ public sealed class LocalServerProcess : IAsyncDisposable
     public static string NewWorkDirectory(string prefix) =>
         Directory.CreateTempSubdirectory($"inferpipe-{prefix}-").FullName;
 
-    /// <summary>Fails with the install hint when the binary is missing, instead of a bare Win32Exception.</summary>
-    public static void RequireBinary(string path)
-    {
-        if (!File.Exists(path))
-            throw new InvalidOperationException($"{path} is not installed. {InstallHint}");
-    }
-
     public static LocalServerProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
-        string workDirectory, string readyLine)
+        string workDirectory)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -53,7 +44,7 @@ public sealed class LocalServerProcess : IAsyncDisposable
         foreach (var (name, value) in environment)
             startInfo.Environment[name] = value;
 
-        var server = new LocalServerProcess(new Process { StartInfo = startInfo, EnableRaisingEvents = true }, readyLine, workDirectory);
+        var server = new LocalServerProcess(new Process { StartInfo = startInfo, EnableRaisingEvents = true }, workDirectory);
         server.Run();
         return server;
     }
@@ -62,7 +53,7 @@ public sealed class LocalServerProcess : IAsyncDisposable
     {
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException(
+        _process.Exited += (_, _) => _exited.TrySetException(new InvalidOperationException(
             $"{_process.StartInfo.FileName} exited with code {_process.ExitCode} before it was ready:\n{Output}"));
         _process.Start();
         _process.BeginOutputReadLine();
@@ -77,37 +68,20 @@ public sealed class LocalServerProcess : IAsyncDisposable
         while (_output.Count > 200 && _output.TryDequeue(out _))
         {
         }
-        if (line.Contains(_readyLine, StringComparison.Ordinal))
-            _ready.TrySetResult();
     }
 
     public string Output => string.Join('\n', _output);
 
-    /// <summary>Waits for the ready line, then for the port to accept connections (the line can come first).</summary>
-    public async Task WaitUntilReadyAsync(int port, TimeSpan timeout)
+    /// <summary>Waits until the server answers <paramref name="probe"/> on <paramref name="port"/>; fails at once if it exits.</summary>
+    public async Task WaitUntilReadyAsync(ProtocolProbe probe, int port, TimeSpan timeout)
     {
-        using var cts = new CancellationTokenSource(timeout);
         try
         {
-            await _ready.Task.WaitAsync(cts.Token);
-            while (true)
-            {
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync("127.0.0.1", port, cts.Token);
-                    return;
-                }
-                catch (SocketException)
-                {
-                    await Task.Delay(50, cts.Token);
-                }
-            }
+            await probe.WaitUntilReadyAsync(port, timeout, _exited.Task);
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException e)
         {
-            throw new TimeoutException(
-                $"{_process.StartInfo.FileName} was not ready on port {port} within {timeout.TotalSeconds:F0} s. Output:\n{Output}");
+            throw new TimeoutException($"{_process.StartInfo.FileName}: {e.Message}. Output:\n{Output}", e);
         }
     }
 
@@ -134,7 +108,7 @@ public sealed class LocalServerProcess : IAsyncDisposable
             }
             catch (IOException)
             {
-                // A straggling child may still hold a file; the OS cleans /tmp eventually.
+                // A straggling child may still hold a file; the OS cleans its temp directory eventually.
             }
         }
     }

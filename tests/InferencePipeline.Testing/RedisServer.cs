@@ -1,14 +1,14 @@
+using InferencePipeline.LocalInfrastructure;
 using Testcontainers.Redis;
 
 namespace InferencePipeline.Testing;
 
 /// <summary>
 /// A real Redis for one test collection: a Testcontainers container when a Docker daemon exists, otherwise
-/// the apt-installed redis-server as a child process on a free port with persistence off.
+/// the apt-installed redis-server as a private node (<see cref="RedisNode"/>, as the AppHost runs it) in a temp directory.
 /// </summary>
 public sealed class RedisServer : IAsyncLifetime
 {
-    public const string ServerBinary = "/usr/bin/redis-server";
     private const string Image = "redis:7.0";
 
     private LocalServerProcess? _process;
@@ -19,7 +19,7 @@ public sealed class RedisServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (DockerAvailability.IsAvailable)
+        if (DockerDaemon.IsAvailable())
         {
             _container = new RedisBuilder(Image).Build();
             await _container.StartAsync();
@@ -27,14 +27,11 @@ public sealed class RedisServer : IAsyncLifetime
             return;
         }
 
-        LocalServerProcess.RequireBinary(ServerBinary);
-        var port = FreePort.Get();
-        var directory = LocalServerProcess.NewWorkDirectory("redis");
-        _process = LocalServerProcess.Start(ServerBinary,
-            ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory],
-            new Dictionary<string, string>(), directory, readyLine: "Ready to accept connections");
-        await _process.WaitUntilReadyAsync(port, TimeSpan.FromSeconds(15));
-        ConnectionString = $"127.0.0.1:{port}";
+        var server = LocalServerBinaries.RequireRedis(LocalServerProcess.Otherwise);
+        var node = RedisNode.Prepare(LocalServerProcess.NewWorkDirectory("redis"), FreePort.Get());
+        _process = LocalServerProcess.Start(server, node.Arguments, new Dictionary<string, string>(), node.Directory);
+        await _process.WaitUntilReadyAsync(ProtocolProbe.Redis, node.Port, TimeSpan.FromSeconds(15));
+        ConnectionString = node.ConnectionString;
     }
 
     public async Task DisposeAsync()

@@ -1,7 +1,7 @@
 namespace InferencePipeline.Benchmarks;
 
 /// <summary>
-/// One figure of issue 4: the two sides measured in the same run, the number compared with the goal, and
+/// One benchmark figure: the two sides measured in the same run, the number compared with the goal, and
 /// whether it met it (null when the figure is reported without a goal).
 /// </summary>
 public sealed record Figure(

@@ -1,3 +1,5 @@
+using InferencePipeline.LocalInfrastructure;
+
 namespace InferencePipeline.AppHost.Infrastructure;
 
 /// <summary>
@@ -19,7 +21,7 @@ public static class InferenceServerExtensions
         {
             "triton" => true,
             "embedded" => false,
-            _ => DockerDetection.DaemonAvailable() && DockerDetection.NvidiaGpuAvailable(),
+            _ => DockerDaemon.IsAvailable() && NvidiaGpu.IsPresent(),
         };
 
         if (useTriton)

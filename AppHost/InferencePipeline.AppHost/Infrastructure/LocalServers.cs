@@ -1,76 +1,56 @@
+using InferencePipeline.LocalInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace InferencePipeline.AppHost.Infrastructure;
 
 /// <summary>
-/// RabbitMQ and Redis from Debian's packages, run as executable resources in a private directory on
-/// free ports: what works on a machine with no Docker daemon (FACTS.md). RabbitMQ is started through
-/// /usr/lib/rabbitmq/bin (the /usr/sbin wrapper switches user) with every path in the run directory.
+/// RabbitMQ and Redis from Debian's packages, run as executable resources in a private directory on free
+/// ports: what works on a machine with no Docker daemon. The node layout, the binaries and the readiness
+/// probe are the ones the test fixtures use (<c>InferencePipeline.LocalInfrastructure</c>); what is the
+/// AppHost's own is running them as Aspire resources, with health checks the services wait for.
 /// </summary>
 public static class LocalServers
 {
-    public const string RabbitMqServer = "/usr/lib/rabbitmq/bin/rabbitmq-server";
-    public const string RedisServer = "redis-server";
+    private const string Otherwise =
+        "set Infrastructure:Mode=Existing with ConnectionStrings:rabbitmq and ConnectionStrings:redis.";
 
     public static PipelineInfrastructure Add(IDistributedApplicationBuilder builder)
     {
-        if (!File.Exists(RabbitMqServer))
-        {
-            throw new InvalidOperationException(
-                $"No Docker daemon and no {RabbitMqServer}: install the local servers with " +
-                "'sudo apt-get install -y --no-install-recommends rabbitmq-server redis-server', or set " +
-                "Infrastructure:Mode=Existing with ConnectionStrings:rabbitmq and ConnectionStrings:redis.");
-        }
+        var rabbitMqServer = LocalServerBinaries.RequireRabbitMq(Otherwise);
+        var redisServer = LocalServerBinaries.RequireRedis(Otherwise);
 
         var runDirectory = Directory.CreateTempSubdirectory("inferencepipeline-apphost-").FullName;
         builder.Services.AddHostedService(services =>
             new RunDirectoryCleanup(runDirectory, services.GetRequiredService<IHostApplicationLifetime>()));
-        var (rabbit, rabbitReady) = AddRabbitMq(builder, Path.Combine(runDirectory, "rabbitmq"));
-        var (redis, redisReady) = AddRedis(builder, Path.Combine(runDirectory, "redis"));
+        var (rabbit, rabbitReady) = AddRabbitMq(builder, rabbitMqServer, Path.Combine(runDirectory, "rabbitmq"));
+        var (redis, redisReady) = AddRedis(builder, redisServer, Path.Combine(runDirectory, "redis"));
         return new(rabbit, rabbitReady, redis, redisReady);
     }
 
     private static (IResourceBuilder<IResourceWithConnectionString>, IResourceBuilder<IResource>) AddRabbitMq(
-        IDistributedApplicationBuilder builder, string directory)
+        IDistributedApplicationBuilder builder, string serverBinary, string directory)
     {
-        var port = FreePort.Get();
-        var distributionPort = FreePort.Get();
-        Directory.CreateDirectory(directory);
-        var pluginsFile = Path.Combine(directory, "enabled_plugins");
-        File.WriteAllText(pluginsFile, "[].\n");
-        var configFile = Path.Combine(directory, "rabbitmq.conf");
-        // Profiling handlers run for minutes; the default 30-minute consumer timeout would close their channel.
-        File.WriteAllText(configFile, "consumer_timeout = 21600000\nloopback_users = none\n");
+        var node = RabbitMqNode.Prepare(directory, FreePort.Get(), FreePort.Get());
+        var server = builder.AddExecutable("rabbitmq-server", serverBinary, node.Directory)
+            .WithHealthCheck(AddCheck(builder, "rabbitmq-amqp", new ProtocolHealthCheck(ProtocolProbe.Amqp, node.Port)));
+        foreach (var (name, value) in node.Environment)
+        {
+            server.WithEnvironment(name, value);
+        }
 
-        var server = builder.AddExecutable("rabbitmq-server", RabbitMqServer, directory)
-            .WithEnvironment("HOME", directory)
-            .WithEnvironment("RABBITMQ_NODENAME", "apphost" + port + "@localhost")
-            .WithEnvironment("RABBITMQ_NODE_PORT", port.ToString())
-            .WithEnvironment("RABBITMQ_DIST_PORT", distributionPort.ToString())
-            .WithEnvironment("RABBITMQ_MNESIA_BASE", Path.Combine(directory, "mnesia"))
-            .WithEnvironment("RABBITMQ_LOG_BASE", Path.Combine(directory, "log"))
-            .WithEnvironment("RABBITMQ_ENABLED_PLUGINS_FILE", pluginsFile)
-            .WithEnvironment("RABBITMQ_CONFIG_FILE", configFile)
-            .WithEnvironment("RABBITMQ_LOGS", "-")
-            .WithHealthCheck(AddCheck(builder, "rabbitmq-amqp", ProtocolHealthCheck.Amqp(port)));
-
-        var connection = builder.AddConnectionString("rabbitmq",
-            ReferenceExpression.Create($"amqp://guest:guest@127.0.0.1:{port.ToString()}/"));
+        var connection = builder.AddConnectionString("rabbitmq", ReferenceExpression.Create($"{node.ConnectionString}"));
         return (connection, server);
     }
 
     private static (IResourceBuilder<IResourceWithConnectionString>, IResourceBuilder<IResource>) AddRedis(
-        IDistributedApplicationBuilder builder, string directory)
+        IDistributedApplicationBuilder builder, string serverBinary, string directory)
     {
-        var port = FreePort.Get();
-        Directory.CreateDirectory(directory);
-        var server = builder.AddExecutable("redis-server", RedisServer, directory,
-                "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-            .WithHealthCheck(AddCheck(builder, "redis-ping", ProtocolHealthCheck.Redis(port)));
+        var node = RedisNode.Prepare(directory, FreePort.Get());
+        var server = builder.AddExecutable("redis-server", serverBinary, node.Directory, [.. node.Arguments])
+            .WithHealthCheck(AddCheck(builder, "redis-ping", new ProtocolHealthCheck(ProtocolProbe.Redis, node.Port)));
 
-        var connection = builder.AddConnectionString("redis",
-            ReferenceExpression.Create($"127.0.0.1:{port.ToString()}"));
+        var connection = builder.AddConnectionString("redis", ReferenceExpression.Create($"{node.ConnectionString}"));
         return (connection, server);
     }
 

@@ -1,3 +1,4 @@
+using InferencePipeline.LocalInfrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +15,7 @@ public static class PipelineInfrastructureExtensions
         var mode = builder.Configuration.GetValue("Infrastructure:Mode", InfrastructureMode.Auto);
         if (mode == InfrastructureMode.Auto)
         {
-            mode = builder.ExecutionContext.IsPublishMode || DockerDetection.DaemonAvailable()
+            mode = builder.ExecutionContext.IsPublishMode || DockerDaemon.IsAvailable()
                 ? InfrastructureMode.Containers
                 : InfrastructureMode.Executables;
         }
@@ -29,20 +30,29 @@ public static class PipelineInfrastructureExtensions
     }
 
     /// <summary>
-    /// Connection strings, the shared artifact root, the AppHost's own <c>Pipeline:*</c> settings, waits for
-    /// the broker and the store, and a health check on the service's /health: a project counts as healthy only
-    /// once its bus is connected (MassTransit's check) and Redis answers, not as soon as the process starts.
+    /// What every service needs: the broker's connection string, the shared artifact root, the AppHost's own
+    /// <c>Pipeline:*</c> settings, a wait for the broker, and a health check on the service's /health: a project
+    /// counts as healthy only once its bus is connected (MassTransit's check), not as soon as the process starts.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithPipelineInfrastructure(
         this IResourceBuilder<ProjectResource> project, PipelineInfrastructure infrastructure, string artifactsRoot) =>
         project
             .WithReference(infrastructure.RabbitMq)
-            .WithReference(infrastructure.Redis)
             .WithForwardedPipelineSettings()
             .WithEnvironment("Pipeline__Artifacts__Root", artifactsRoot)
             .WaitFor(infrastructure.RabbitMqReady)
-            .WaitFor(infrastructure.RedisReady)
             .WithHttpHealthCheck("/health");
+
+    /// <summary>
+    /// The state store, for the services that keep state across restarts (their hosts call <c>AddPipelineState</c>):
+    /// the <c>redis</c> connection string and a wait for Redis. Their /health then also waits for Redis to answer.
+    /// A stage without state gets neither, so it neither connects to Redis nor waits for it to start.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPipelineState(
+        this IResourceBuilder<ProjectResource> project, PipelineInfrastructure infrastructure) =>
+        project
+            .WithReference(infrastructure.Redis)
+            .WaitFor(infrastructure.RedisReady);
 
     /// <summary>
     /// Stage options given to the AppHost (<c>--Pipeline:OrtTuner:WindowMs=100</c>, appsettings, environment)

@@ -5,7 +5,7 @@ using InferencePipeline.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddPipelineRedis();
+builder.AddPipelineState();
 builder.AddPipelineBus(bus => bus.AddOrchestrator());
 
 var app = builder.Build();

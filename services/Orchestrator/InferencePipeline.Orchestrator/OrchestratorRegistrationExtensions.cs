@@ -13,7 +13,7 @@ public static class OrchestratorRegistrationExtensions
 
     /// <summary>
     /// Adds the pipeline saga on <c>QueueNames.Orchestrator</c> and an <see cref="IPipelineStatusReader"/>.
-    /// State goes to Redis when an <see cref="IConnectionMultiplexer"/> is registered already (AddPipelineRedis
+    /// State goes to Redis when an <see cref="IConnectionMultiplexer"/> is registered already (AddPipelineState
     /// before AddPipelineBus), otherwise to MassTransit's in-memory repository (demo mode: lost on exit).
     /// </summary>
     public static IBusRegistrationConfigurator AddOrchestrator(this IBusRegistrationConfigurator bus)

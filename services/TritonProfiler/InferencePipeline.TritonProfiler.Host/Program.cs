@@ -4,8 +4,8 @@ using InferencePipeline.TritonProfiler;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-// Redis before the bus: checkpoints and the server lock go to Redis when it is configured.
-builder.AddPipelineRedis();
+// Checkpoints and the server lock go to Redis when the AppHost gives this service one.
+builder.AddPipelineState();
 builder.AddPipelineBus(bus => bus.AddTritonProfiler());
 
 var app = builder.Build();

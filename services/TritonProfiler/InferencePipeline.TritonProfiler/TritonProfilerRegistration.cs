@@ -19,7 +19,7 @@ public static class TritonProfilerRegistration
     /// The profiler stage: <see cref="ProfileModelConsumer"/> on <c>profile-model</c>, the artifact store, the
     /// inference server options (<c>Pipeline:InferenceServer</c>, <c>Pipeline:Profiler</c>) and its state —
     /// checkpoints and the server lock in Redis when an <see cref="IConnectionMultiplexer"/> is registered
-    /// (call AddPipelineRedis first), in memory otherwise.
+    /// (the host calls AddPipelineState), in memory otherwise.
     /// </summary>
     public static IBusRegistrationConfigurator AddTritonProfiler(this IBusRegistrationConfigurator x)
     {

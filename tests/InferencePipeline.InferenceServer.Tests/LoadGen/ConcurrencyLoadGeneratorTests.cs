@@ -1,4 +1,5 @@
 using InferencePipeline.LoadGen;
+using InferencePipeline.Testing;
 
 namespace InferencePipeline.InferenceServer.Tests.LoadGen;
 
@@ -7,6 +8,7 @@ public sealed class ConcurrencyLoadGeneratorTests
 {
     private static readonly LoadGenOptions Fast = new() { WindowMs = 100, MaxTrials = 5 };
 
+    [Trait(TestCategory.Name, TestCategory.Timing)]
     [Fact]
     public async Task Keeps_exactly_the_requested_number_of_requests_in_flight()
     {
@@ -21,6 +23,7 @@ public sealed class ConcurrencyLoadGeneratorTests
         Assert.True(result.Stats.P50Ms >= 6, $"p50 {result.Stats.P50Ms} ms");
     }
 
+    [Trait(TestCategory.Name, TestCategory.Timing)]
     [Fact]
     public async Task Reports_every_window_and_merges_the_last_three()
     {
@@ -37,6 +40,7 @@ public sealed class ConcurrencyLoadGeneratorTests
         Assert.Equal(windows[^1].Stats.Stable, result.Stats.Stable);
     }
 
+    [Trait(TestCategory.Name, TestCategory.Timing)]
     [Fact]
     public async Task Count_windows_end_after_the_requested_number_of_requests()
     {
@@ -84,6 +88,7 @@ public sealed class ConcurrencyLoadGeneratorTests
         Assert.True(tolerant.Stats.RequestCount > 0);
     }
 
+    [Trait(TestCategory.Name, TestCategory.Timing)]
     [Fact]
     public async Task Cancellation_stops_the_measurement_promptly()
     {

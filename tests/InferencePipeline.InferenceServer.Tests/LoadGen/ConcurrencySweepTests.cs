@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using InferencePipeline.LoadGen;
+using InferencePipeline.Testing;
 
 namespace InferencePipeline.InferenceServer.Tests.LoadGen;
 
 [Collection(LoadGenTimingCollection.Name)]
 public sealed class ConcurrencySweepTests
 {
+    [Trait(TestCategory.Name, TestCategory.Timing)]
     [Fact]
     public async Task Stops_after_the_first_level_over_the_p99_budget()
     {

@@ -3,6 +3,7 @@ using Inference;
 using InferencePipeline.LoadGen;
 using InferencePipeline.Onnx;
 using Xunit.Abstractions;
+using InferencePipeline.Testing;
 
 namespace InferencePipeline.InferenceServer.Tests.LoadGen;
 
@@ -95,6 +96,7 @@ public sealed class GrpcInputDataAndServerStatsTests(ITestOutputHelper output) :
         Assert.True(server.QueueMs + server.ComputeInputMs + server.ComputeInferMs + server.ComputeOutputMs < result.Stats.AvgMs * 1.5);
     }
 
+    [Trait(TestCategory.Name, TestCategory.Timing)]
     [Fact]
     public async Task Request_rate_mode_against_the_server_hits_the_rate_and_reports_server_times()
     {
@@ -103,7 +105,7 @@ public sealed class GrpcInputDataAndServerStatsTests(ITestOutputHelper output) :
             target, 200, RateDistribution.Poisson, new LoadGenOptions { WindowMs = 500, MaxTrials = 3, WarmupMs = 100 });
 
         output.WriteLine($"{result.Stats.ThroughputPerSec:N1} req/s, p50 {result.Stats.P50Ms:F3} ms, delayed {result.DelayedRequestCount}, server {result.ServerStats}");
-        Assert.InRange(result.Stats.ThroughputPerSec, 170, 230);
+        Assert.InRange(result.Stats.ThroughputPerSec, 160, 240);
         Assert.NotNull(result.ServerStats);
         Assert.True(result.ServerStats.ComputeInferMs > 0);
     }

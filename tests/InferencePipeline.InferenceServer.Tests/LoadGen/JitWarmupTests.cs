@@ -1,4 +1,5 @@
 using InferencePipeline.LoadGen;
+using Microsoft.Extensions.Time.Testing;
 
 namespace InferencePipeline.InferenceServer.Tests.LoadGen;
 
@@ -23,15 +24,22 @@ public sealed class JitWarmupTests
     [Fact]
     public async Task A_jit_that_never_settles_stops_at_the_time_limit()
     {
+        // The limit is counted on a clock the test moves: one second per reading of the JIT's count, which is read
+        // once at the start and twice per round. Start at 1 s, round 1 ends at 3 s, round 2 at 5 s: the limit.
+        var time = new FakeTimeProvider();
         long count = 0;
-        var started = DateTime.UtcNow;
+        long Compiled()
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            return count += 1000;
+        }
 
-        var result = await JitWarmup.RunAsync(new NoOpTarget(), 1, TimeSpan.FromSeconds(1), CancellationToken.None, () => count += 1000);
+        var result = await JitWarmup.RunAsync(new NoOpTarget(), 1, TimeSpan.FromSeconds(5), CancellationToken.None, Compiled, time);
 
         Assert.False(result.Settled);
-        Assert.InRange(result.Rounds, 1, 3);
-        Assert.InRange(result.Elapsed.TotalSeconds, 0.7, 10);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10));
+        Assert.Equal(2, result.Rounds);
+        Assert.Equal(TimeSpan.FromSeconds(5), result.Elapsed);
+        Assert.Equal(4000, result.CompiledMethods);
     }
 
     [Fact]

@@ -1,15 +1,17 @@
 using InferencePipeline.LoadGen;
 using Xunit.Abstractions;
+using InferencePipeline.Testing;
 
 namespace InferencePipeline.InferenceServer.Tests.LoadGen;
 
 [Collection(LoadGenTimingCollection.Name)]
 public sealed class RequestRateLoadGeneratorTests(ITestOutputHelper output)
 {
+    [Trait(TestCategory.Name, TestCategory.Timing)]
     [Theory]
     [InlineData(RateDistribution.Constant)]
     [InlineData(RateDistribution.Poisson)]
-    public async Task Sends_the_asked_rate_within_ten_percent_to_a_fast_target(RateDistribution distribution)
+    public async Task Sends_the_asked_rate_to_a_fast_target(RateDistribution distribution)
     {
         // 500 ms windows: the requests in flight at each window's edges are a small part of the count, even when a
         // busy 2-core machine deschedules the dispatcher for a few milliseconds (it then catches up). 400/s leaves
@@ -18,12 +20,14 @@ public sealed class RequestRateLoadGeneratorTests(ITestOutputHelper output)
         var result = await new RequestRateLoadGenerator().MeasureDetailedAsync(new NoOpTarget(), 400, distribution, options);
 
         output.WriteLine($"{distribution}: {result.Stats.ThroughputPerSec:N1} req/s, p50 {result.Stats.P50Ms:F3} ms, p99 {result.Stats.P99Ms:F3} ms, delayed {result.DelayedRequestCount}");
-        Assert.InRange(result.Stats.ThroughputPerSec, 360, 440);
+        // ±20%: a timing test's generous bound; the benchmarks carry the real figures.
+        Assert.InRange(result.Stats.ThroughputPerSec, 320, 480);
         Assert.Equal(400, result.RequestRate);
         Assert.Equal(0, result.ErrorCount);
         Assert.Equal(3, result.Windows.Count);
     }
 
+    [Trait(TestCategory.Name, TestCategory.Timing)]
     [Fact]
     public async Task Below_capacity_latency_is_the_service_time()
     {
@@ -38,6 +42,7 @@ public sealed class RequestRateLoadGeneratorTests(ITestOutputHelper output)
         Assert.InRange(result.Stats.ThroughputPerSec, 30, 50);
     }
 
+    [Trait(TestCategory.Name, TestCategory.Timing)]
     [Fact]
     public async Task A_target_that_blocks_its_thread_gets_a_thread_per_outstanding_request()
     {
@@ -48,10 +53,11 @@ public sealed class RequestRateLoadGeneratorTests(ITestOutputHelper output)
         var result = await new RequestRateLoadGenerator().MeasureDetailedAsync(new BlockingTarget(20), 200, RateDistribution.Constant, options);
 
         output.WriteLine($"{result.Stats.ThroughputPerSec:N1} req/s, p50 {result.Stats.P50Ms:F2} ms, p99 {result.Stats.P99Ms:F2} ms, delayed {result.DelayedRequestCount}");
-        Assert.InRange(result.Stats.ThroughputPerSec, 180, 220);
+        Assert.InRange(result.Stats.ThroughputPerSec, 160, 240);
         Assert.True(result.Stats.P99Ms < 150, $"p99 {result.Stats.P99Ms} ms for a 20 ms target");
     }
 
+    [Trait(TestCategory.Name, TestCategory.Timing)]
     [Fact]
     public async Task An_overloaded_target_shows_growing_latency_and_the_outstanding_cap_holds()
     {

@@ -4,6 +4,7 @@ using Inference;
 using InferencePipeline.InferenceServer.Tests.Server.Http;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
+using InferencePipeline.Testing;
 
 namespace InferencePipeline.InferenceServer.Tests.Server;
 
@@ -166,16 +167,5 @@ public sealed class PollModeTests : IAsyncLifetime
         return output[0] - AddRequests.Values(1, seed)[0];
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"waited {Deadline.TotalSeconds} s for {what}");
-            }
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Eventually.TrueAsync(condition, Deadline, $"waited for {what}");
 }

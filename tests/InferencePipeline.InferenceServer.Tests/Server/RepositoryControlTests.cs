@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Inference;
+using InferencePipeline.Testing;
 
 namespace InferencePipeline.InferenceServer.Tests.Server;
 
@@ -35,12 +36,8 @@ public sealed class RepositoryControlTests(ServerFixture fixture)
         }
 
         // ... and unloading the model ends those threads.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (InstanceThreads("add_override:1#") > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-        Assert.Equal(0, InstanceThreads("add_override:1#"));
+        await Eventually.TrueAsync(() => InstanceThreads("add_override:1#") == 0, TimeSpan.FromSeconds(10),
+            $"{InstanceThreads("add_override:1#")} instance thread(s) of the unloaded model still run");
 
         Assert.False((await Client.ModelReadyAsync(new ModelReadyRequest { Name = "add_override" })).Ready);
         var index = await Client.RepositoryIndexAsync(new RepositoryIndexRequest());

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Inference;
 using InferencePipeline.InferenceServer.Execution;
+using InferencePipeline.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InferencePipeline.InferenceServer.Tests.Server;
@@ -114,13 +115,15 @@ public sealed class StreamInferTests(ServerFixture fixture)
         await Client.RepositoryModelLoadAsync(new RepositoryModelLoadRequest { ModelName = model });
         try
         {
+            using var started = new StartedRequests();
             using var cancel = new CancellationTokenSource();
             using var call = Client.ModelStreamInfer(cancellationToken: cancel.Token);
             for (var i = 0; i < 3; i++)
             {
                 await call.RequestStream.WriteAsync(AddRequests.Raw(model, AddRequests.Values(1, i), 1, id: $"c{i}"));
             }
-            await Task.Delay(500); // for the server to read and queue them; the batch is due 3 s after the first
+            // Until the server has read all three: cancelled before that, a request would never reach the queue.
+            await started.WaitForAsync(model, 3, Timeout);
 
             await cancel.CancelAsync();
 
@@ -167,15 +170,7 @@ public sealed class StreamInferTests(ServerFixture fixture)
         return call.ResponseStream.Current;
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, what);
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitForAsync(Func<Task<bool>> condition, string what) => Eventually.TrueAsync(condition, Timeout, what);
 
     private async Task<ModelStatistics> StatisticsAsync(string model) =>
         (await Client.ModelStatisticsAsync(new ModelStatisticsRequest { Name = model })).ModelStats.Single();

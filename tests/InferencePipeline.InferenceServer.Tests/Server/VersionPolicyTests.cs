@@ -136,7 +136,7 @@ public sealed class VersionPolicyTests(VersionedServerFixture fixture)
 
         try
         {
-            await WaitForMoreAsync(() => Volatile.Read(ref completed), 6);
+            await TrafficProgress.WaitForCompletionsAsync(() => Volatile.Read(ref completed), 6);
             for (var reload = 0; reload < 3; reload++)
             {
                 var next = config.Clone();
@@ -146,7 +146,7 @@ public sealed class VersionPolicyTests(VersionedServerFixture fixture)
                     ModelName = "v_reload",
                     Parameters = { ["config"] = new ModelRepositoryParameter { StringParam = JsonFormatter.Default.Format(next) } },
                 });
-                await WaitForMoreAsync(() => Volatile.Read(ref completed), 6);
+                await TrafficProgress.WaitForCompletionsAsync(() => Volatile.Read(ref completed), 6);
             }
         }
         finally
@@ -189,15 +189,5 @@ public sealed class VersionPolicyTests(VersionedServerFixture fixture)
         var metadata = await Assert.ThrowsAsync<RpcException>(() =>
             Client.ModelMetadataAsync(new ModelMetadataRequest { Name = model, Version = version }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, metadata.StatusCode);
-    }
-
-    private static async Task WaitForMoreAsync(Func<int> completed, int more)
-    {
-        var target = completed() + more;
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (completed() < target && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5);
-        }
     }
 }

@@ -68,9 +68,15 @@ public sealed class StageHarness : IAsyncDisposable
         using var handle = Harness.Bus.ConnectConsumeObserver(done);
         var endpoint = await Harness.Bus.GetSendEndpoint(QueueNames.For<TCommand>());
         await endpoint.Send(command, context => context.MessageId = messageId);
-        var finished = await Task.WhenAny(done.Task, Task.Delay(timeout ?? TimeSpan.FromSeconds(90)));
-        Assert.True(finished == done.Task, $"{typeof(TCommand).Name} was not consumed in time");
-        await done.Task;
+        var limit = timeout ?? TimeSpan.FromSeconds(90);
+        try
+        {
+            await done.Task.WaitAsync(limit);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{typeof(TCommand).Name} was not consumed within {limit.TotalSeconds:0} s");
+        }
     }
 
     /// <summary>The one message of type <typeparamref name="T"/> the stage has published so far, or null.</summary>

@@ -4,6 +4,7 @@ using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
 using InferencePipeline.Deployer;
 using InferencePipeline.LoadGen;
+using InferencePipeline.LocalInfrastructure;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
 using InferencePipeline.Stages.Tests.Profiler;

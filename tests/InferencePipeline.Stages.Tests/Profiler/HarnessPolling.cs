@@ -1,4 +1,5 @@
 using InferencePipeline.Contracts;
+using InferencePipeline.Testing;
 using MassTransit;
 using MassTransit.Testing;
 
@@ -25,11 +26,7 @@ public static class HarnessPolling
         var messageId = NewId.NextGuid();
         var endpoint = await stage.Harness.Bus.GetSendEndpoint(QueueNames.For<TCommand>());
         await endpoint.Send(command, context => context.MessageId = messageId);
-        var deadline = DateTime.UtcNow + timeout;
-        while (!stage.Harness.Consumed.Select<TCommand>(m => m.Context.MessageId == messageId, Now).Any())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{typeof(TCommand).Name} was not consumed within {timeout}");
-            await Task.Delay(25);
-        }
+        await Eventually.TrueAsync(() => stage.Harness.Consumed.Select<TCommand>(m => m.Context.MessageId == messageId, Now).Any(),
+            timeout, $"{typeof(TCommand).Name} was not consumed");
     }
 }

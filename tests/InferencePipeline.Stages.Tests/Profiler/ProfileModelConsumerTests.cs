@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using InferencePipeline.Contracts;
 using InferencePipeline.LoadGen;
+using InferencePipeline.LocalInfrastructure;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Testing;
 using InferencePipeline.Testing.Models;

@@ -35,7 +35,7 @@ internal sealed class BenchTarget : IDisposable
     /// (input data that does not fit the model).
     /// </summary>
     public static async Task<BenchTarget> OpenAsync(
-        BenchCommand.Settings settings, Dictionary<string, long[]>? shapes, CancellationToken cancellationToken)
+        BenchSettings settings, Dictionary<string, long[]>? shapes, CancellationToken cancellationToken)
     {
         // Parsed before connecting or loading, so a malformed file is reported as such, not as a server or model problem.
         var inputData = settings.InputData is "random" or "zero" ? null : PerfAnalyzerInputData.Load(settings.InputData);
@@ -57,7 +57,7 @@ internal sealed class BenchTarget : IDisposable
 
     private static BenchTarget OpenInProcess(
         string file,
-        BenchCommand.Settings settings,
+        BenchSettings settings,
         PerfAnalyzerInputData? inputData,
         InputDataMode mode,
         StringInputOptions strings,

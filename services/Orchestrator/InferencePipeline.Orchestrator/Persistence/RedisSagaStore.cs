@@ -10,9 +10,12 @@ namespace InferencePipeline.Orchestrator.Persistence;
 /// instance was loaded with (compare-and-set in one Lua script, atomic on the server). Either conflict throws
 /// <see cref="ConcurrencyException"/>, which the saga endpoint's retry turns into reload-and-reapply.
 /// </summary>
-public sealed class RedisSagaStore<TSaga>(IConnectionMultiplexer redis, RedisSagaOptions<TSaga> options)
+/// <param name="timeProvider">The clock that orders the recent-instances index (the system's by default).</param>
+public sealed class RedisSagaStore<TSaga>(IConnectionMultiplexer redis, RedisSagaOptions<TSaga> options, TimeProvider? timeProvider = null)
     where TSaga : class, ISagaVersion
 {
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
     private const string InsertScript = """
         if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
           redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
@@ -46,7 +49,7 @@ public sealed class RedisSagaStore<TSaga>(IConnectionMultiplexer redis, RedisSag
         var json = JsonSerializer.Serialize(saga, options.Json);
         var inserted = (long)await Database.ScriptEvaluateAsync(InsertScript,
             [options.Key(saga.CorrelationId), options.IndexKey],
-            [json, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), saga.CorrelationId.ToString("D")]).ConfigureAwait(false);
+            [json, _time.GetUtcNow().ToUnixTimeMilliseconds(), saga.CorrelationId.ToString("D")]).ConfigureAwait(false);
         if (inserted == 1)
             return true;
         saga.Version = 0;

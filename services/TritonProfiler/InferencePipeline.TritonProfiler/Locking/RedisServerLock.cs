@@ -8,8 +8,12 @@ namespace InferencePipeline.TritonProfiler.Locking;
 /// held, released only by its holder (compare-and-delete), so a profiler that dies frees the server when
 /// its lease runs out and a slow one cannot delete a lock someone else took over.
 /// </summary>
-public sealed class RedisServerLock(IConnectionMultiplexer redis, TimeSpan lease, ILogger<RedisServerLock> logger) : IServerLock
+/// <param name="timeProvider">The clock for waiting and renewing (the system's by default; tests move a fake one).</param>
+public sealed class RedisServerLock(IConnectionMultiplexer redis, TimeSpan lease, ILogger<RedisServerLock> logger, TimeProvider? timeProvider = null)
+    : IServerLock
 {
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
     private const string RenewScript =
         "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
@@ -25,22 +29,22 @@ public sealed class RedisServerLock(IConnectionMultiplexer redis, TimeSpan lease
         var key = KeyFor(server);
         var token = $"{owner}/{Guid.NewGuid():N}";
         var db = redis.GetDatabase();
-        var deadline = DateTime.UtcNow + wait;
+        var deadline = _time.GetUtcNow() + wait;
         while (true)
         {
             if (await db.StringSetAsync(key, token, lease, When.NotExists))
             {
-                return new Lease(db, key, token, lease, logger);
+                return new Lease(db, key, token, lease, logger, _time);
             }
 
-            if (DateTime.UtcNow >= deadline)
+            if (_time.GetUtcNow() >= deadline)
             {
                 var holder = await db.StringGetAsync(key);
                 throw new TimeoutException(
                     $"Inference server {ServerLockKey.For(server)} stayed busy with another profile ({holder}) for {wait}; {owner} will be retried.");
             }
 
-            await Task.Delay(PollInterval, cancellationToken);
+            await Task.Delay(PollInterval, _time, cancellationToken);
         }
     }
 
@@ -51,17 +55,19 @@ public sealed class RedisServerLock(IConnectionMultiplexer redis, TimeSpan lease
         private readonly string _token;
         private readonly TimeSpan _lease;
         private readonly ILogger _logger;
+        private readonly TimeProvider _time;
         private readonly CancellationTokenSource _lost = new();
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _renewal;
 
-        public Lease(IDatabase db, RedisKey key, string token, TimeSpan lease, ILogger logger)
+        public Lease(IDatabase db, RedisKey key, string token, TimeSpan lease, ILogger logger, TimeProvider time)
         {
             _db = db;
             _key = key;
             _token = token;
             _lease = lease;
             _logger = logger;
+            _time = time;
             _renewal = RenewAsync();
         }
 
@@ -87,13 +93,13 @@ public sealed class RedisServerLock(IConnectionMultiplexer redis, TimeSpan lease
 
         private async Task RenewAsync()
         {
-            var lastRenewed = DateTime.UtcNow;
+            var lastRenewed = _time.GetUtcNow();
             var period = _lease / 3;
             while (!_stop.IsCancellationRequested)
             {
                 try
                 {
-                    await Task.Delay(period, _stop.Token);
+                    await Task.Delay(period, _time, _stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -110,9 +116,9 @@ public sealed class RedisServerLock(IConnectionMultiplexer redis, TimeSpan lease
                         return;
                     }
 
-                    lastRenewed = DateTime.UtcNow;
+                    lastRenewed = _time.GetUtcNow();
                 }
-                catch (RedisException e) when (DateTime.UtcNow - lastRenewed < _lease)
+                catch (RedisException e) when (_time.GetUtcNow() - lastRenewed < _lease)
                 {
                     // Redis may be back before the lease runs out; keep trying until then.
                     _logger.LogWarning(e, "Could not renew server lock {Key}; retrying", (string?)_key);

@@ -79,16 +79,17 @@ public sealed class RestLoadUnderTrafficTests(ServerFixture fixture)
     [Fact]
     public async Task Unloading_over_rest_lets_queued_requests_finish_then_refuses_new_ones()
     {
-        // Requests wait in the batcher's queue for up to 400 ms (the preferred batch of 16 never fills), so the
-        // unload below arrives while all of them are in flight.
+        // Requests wait in the batcher's queue for up to 2 s (the preferred batch of 16 never fills), so the unload
+        // below, sent once the server has taken all six, arrives while all of them are in flight.
         await fixture.Repository.AddModelAsync("add_rest_unload", 16, c =>
-            c.DynamicBatching = new ModelDynamicBatching { PreferredBatchSize = { 16 }, MaxQueueDelayMicroseconds = 400_000 });
+            c.DynamicBatching = new ModelDynamicBatching { PreferredBatchSize = { 16 }, MaxQueueDelayMicroseconds = 2_000_000 });
         using var http = RestClient.For(fixture.Server);
         Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/v2/repository/models/add_rest_unload/load", null)).StatusCode);
 
+        using var started = new StartedRequests();
         var inputs = Enumerable.Range(0, 6).Select(i => AddRequests.Values(1, i * 100)).ToArray();
         var inFlight = inputs.Select(values => RestClient.PostJsonAsync(http, "/v2/models/add_rest_unload/infer", RestClient.AddJson(values, 1))).ToArray();
-        await Task.Delay(100);
+        await started.WaitForAsync("add_rest_unload", inputs.Length, TimeSpan.FromSeconds(30));
         Assert.DoesNotContain(inFlight, t => t.IsCompleted);
 
         using var unloaded = await http.PostAsync("/v2/repository/models/add_rest_unload/unload", null);
