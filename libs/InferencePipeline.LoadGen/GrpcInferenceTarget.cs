@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Inference;
+using InferencePipeline.KServe;
 
 namespace InferencePipeline.LoadGen;
 
@@ -176,7 +177,7 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IServerStatisticsSou
         foreach (var input in inputs)
         {
             var shape = InputShapeResolver.Resolve(input.Name, input.Shape, hasBatchDimension, batchSize, shapes);
-            var tensor = new ModelInferRequest.Types.InferInputTensor { Name = input.Name, Datatype = KServeDataType.Normalize(input.Datatype) };
+            var tensor = new ModelInferRequest.Types.InferInputTensor { Name = input.Name, Datatype = TensorDataType.FromAnySpelling(input.Datatype)?.Name ?? input.Datatype };
             tensor.Shape.AddRange(shape);
             request.Inputs.Add(tensor);
             request.RawInputContents.Add(UnsafeByteOperations.UnsafeWrap(TensorDataFactory.Create(input.Name, input.Datatype, shape, mode, random, strings.Length, strings.Data)));
