@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Inference;
 using InferencePipeline.KServe;
+using InferencePipeline.KServe.Client;
 
 namespace InferencePipeline.LoadGen;
 
@@ -122,7 +123,8 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IServerStatisticsSou
         Func<IReadOnlyList<ModelMetadataResponse.Types.TensorMetadata>, bool, IReadOnlyList<ModelInferRequest>> buildRequests,
         CancellationToken cancellationToken)
     {
-        var channel = CreateChannel(address);
+        // Measurement goes over a channel with no handlers in the way (no retry, no timeout): see KServeChannel.
+        var channel = KServeChannel.Create(address);
         try
         {
             var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
@@ -142,23 +144,6 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IServerStatisticsSou
             throw;
         }
     }
-
-    /// <summary>
-    /// A channel suited to load generation: HTTP/2 (h2c for http://), more connections once one is full of
-    /// streams, no idle teardown between windows, no limit on response size.
-    /// </summary>
-    public static GrpcChannel CreateChannel(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
-    {
-        HttpHandler = new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = true,
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-        },
-        MaxReceiveMessageSize = null,
-        MaxSendMessageSize = null,
-    });
 
     /// <summary>Builds the KServe request once: one input tensor per model input, contents in raw_input_contents.</summary>
     public static ModelInferRequest BuildRequest(

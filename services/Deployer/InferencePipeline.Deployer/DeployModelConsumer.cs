@@ -2,7 +2,7 @@ using Grpc.Core;
 using Inference;
 using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
-using InferencePipeline.LoadGen;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
 using MassTransit;
@@ -20,6 +20,7 @@ namespace InferencePipeline.Deployer;
 /// </summary>
 public sealed class DeployModelConsumer(
     ArtifactStore artifacts,
+    KServeClients clients,
     IOptions<InferenceServerEndpointOptions> server,
     IOptions<DeployerOptions> options,
     ILogger<DeployModelConsumer> logger) : IConsumer<DeployModel>
@@ -72,9 +73,9 @@ public sealed class DeployModelConsumer(
         await ProgressAsync(context, 0.25, $"Wrote the deployable repository {repositoryUri}/{servedName}");
 
         await ModelRepositoryLayout.CreateEntryAsync(server.Value.ModelRepository, servedName, modelPath, document, 1, ct);
-        using var channel = GrpcInferenceTarget.CreateChannel(endpoint);
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        var control = new KServeModelControl(client);
+        using var connection = clients.Connect(endpoint);
+        var client = connection.Client;
+        var control = connection.ModelControl;
         OutputComparison comparison;
         try
         {

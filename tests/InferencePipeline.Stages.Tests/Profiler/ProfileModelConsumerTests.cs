@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using InferencePipeline.Contracts;
-using InferencePipeline.LoadGen;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Testing;
 using InferencePipeline.Testing.Models;
