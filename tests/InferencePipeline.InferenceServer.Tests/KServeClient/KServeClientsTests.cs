@@ -51,12 +51,14 @@ public sealed class KServeClientsTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Control_calls_get_one_resilience_handler_with_timings_for_model_loads()
+    public async Task Control_calls_get_one_resilience_handler_with_timings_for_model_loads()
     {
         // What ServiceDefaults does for every HttpClient of a service host.
         var services = Services(_served.Server.GrpcAddress);
         services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
-        using var provider = services.BuildServiceProvider();
+        await using var provider = services.BuildServiceProvider();
+        using var connection = provider.GetRequiredService<KServeClients>().Connect();
+        Assert.True((await connection.Client.ServerReadyAsync(new ServerReadyRequest())).Ready);
 
         var handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(KServeClients.ControlClientName);
         var resilienceHandlers = 0;
