@@ -1,5 +1,6 @@
 using Inference;
 using InferencePipeline.Contracts;
+using InferencePipeline.KServe;
 
 namespace InferencePipeline.ModelRepository;
 
@@ -46,7 +47,7 @@ public static class DefaultModelConfig
 
         foreach (var spec in inputs)
         {
-            var input = new ModelInput { Name = spec.Name, DataType = TritonDataTypes.ToTriton(spec.DataType) };
+            var input = new ModelInput { Name = spec.Name, DataType = TensorDataType.Parse(spec.DataType).ConfigType };
             input.Dims.AddRange(DimsOf(spec, maxBatchSize, out bool scalar));
             if (scalar)
             {
@@ -58,7 +59,7 @@ public static class DefaultModelConfig
 
         foreach (var spec in outputs)
         {
-            var output = new ModelOutput { Name = spec.Name, DataType = TritonDataTypes.ToTriton(spec.DataType) };
+            var output = new ModelOutput { Name = spec.Name, DataType = TensorDataType.Parse(spec.DataType).ConfigType };
             output.Dims.AddRange(DimsOf(spec, maxBatchSize, out bool scalar));
             if (scalar)
             {

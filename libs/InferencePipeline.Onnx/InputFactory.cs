@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using InferencePipeline.Contracts;
-using InferencePipeline.ModelRepository;
+using InferencePipeline.KServe;
 using InferencePipeline.Onnx.Graph;
 using Microsoft.ML.OnnxRuntime;
 
@@ -62,7 +62,7 @@ public static class InputFactory
     private static byte[] Fill(TensorSpec spec, long[] shape, DeterministicRandom rng, int vocabSize)
     {
         string dataType = spec.DataType.ToUpperInvariant();
-        int size = TritonDataTypes.ElementByteSize(dataType);
+        int size = TensorDataType.Parse(dataType).ElementSize;
         if (size == 0)
         {
             throw new NotSupportedException($"input '{spec.Name}': random data for variable-length {dataType} is not supported");

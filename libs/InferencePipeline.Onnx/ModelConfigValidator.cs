@@ -1,6 +1,6 @@
 using Inference;
 using InferencePipeline.Contracts;
-using InferencePipeline.ModelRepository;
+using InferencePipeline.KServe;
 
 namespace InferencePipeline.Onnx;
 
@@ -74,8 +74,8 @@ public static class ModelConfigValidator
             return;
         }
 
-        string configType = TritonDataTypes.TryToTriton(tensor.DataType, out _) && dataType != DataType.TypeInvalid
-            ? TritonDataTypes.ToKServe(dataType)
+        string configType = TensorDataType.FromNameIgnoreCase(tensor.DataType) is not null && dataType != DataType.TypeInvalid
+            ? TensorDataType.NameOf(dataType)
             : dataType.ToString();
         if (!string.Equals(configType, tensor.DataType, StringComparison.OrdinalIgnoreCase))
         {

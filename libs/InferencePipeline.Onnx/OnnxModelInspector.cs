@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using InferencePipeline.Contracts;
+using InferencePipeline.KServe;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
 
@@ -63,7 +64,9 @@ public static class OnnxModelInspector
 
         // ORT reports symbolic or unknown dims as -1 already; keep them -1 whatever the symbol says.
         var shape = metadata.Dimensions.Select(d => d < 0 ? -1L : d).ToArray();
-        return new TensorSpec(name, OnnxTensorTypes.ToKServe(metadata.ElementDataType), shape);
+        var dataType = TensorDataType.FromOnnx((int)metadata.ElementDataType)
+            ?? throw new NotSupportedException($"ONNX element type {metadata.ElementDataType} has no KServe v2 datatype");
+        return new TensorSpec(name, dataType.Name, shape);
     }
 
     /// <summary>

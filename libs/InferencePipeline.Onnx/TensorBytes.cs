@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using InferencePipeline.ModelRepository;
+using InferencePipeline.KServe;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -15,7 +15,7 @@ public static class TensorBytes
     {
         int[] dims = shape.Select(d => checked((int)d)).ToArray();
         CheckLength(name, dataType, shape, data.Length);
-        return OnnxTensorTypes.FromKServe(dataType) switch
+        return OrtElementType(dataType) switch
         {
             TensorElementType.Float => Named<float>(name, data, dims),
             TensorElementType.Float16 => Named<Float16>(name, data, dims),
@@ -37,7 +37,7 @@ public static class TensorBytes
     public static OrtValue ToOrtValue(string dataType, long[] shape, ReadOnlySpan<byte> data)
     {
         CheckLength("tensor", dataType, shape, data.Length);
-        return OnnxTensorTypes.FromKServe(dataType) switch
+        return OrtElementType(dataType) switch
         {
             TensorElementType.Float => Ort<float>(data, shape),
             TensorElementType.Float16 => Ort<Float16>(data, shape),
@@ -57,7 +57,7 @@ public static class TensorBytes
     }
 
     /// <summary>Raw bytes of a numeric datatype as floats (for comparing outputs); FP16/BF16/FP64/integers convert.</summary>
-    public static float[] ToFloats(string dataType, ReadOnlySpan<byte> data) => OnnxTensorTypes.FromKServe(dataType) switch
+    public static float[] ToFloats(string dataType, ReadOnlySpan<byte> data) => OrtElementType(dataType) switch
     {
         TensorElementType.Float => MemoryMarshal.Cast<byte, float>(data).ToArray(),
         TensorElementType.Float16 => Convert(MemoryMarshal.Cast<byte, Half>(data), h => (float)h),
@@ -71,7 +71,7 @@ public static class TensorBytes
     };
 
     /// <summary>Floats as raw bytes of <paramref name="dataType"/> (FP32, FP16 or FP64).</summary>
-    public static byte[] FromFloats(string dataType, ReadOnlySpan<float> values) => OnnxTensorTypes.FromKServe(dataType) switch
+    public static byte[] FromFloats(string dataType, ReadOnlySpan<float> values) => OrtElementType(dataType) switch
     {
         TensorElementType.Float => MemoryMarshal.AsBytes(values).ToArray(),
         TensorElementType.Float16 => MemoryMarshal.AsBytes(Convert(values, f => (Half)f).AsSpan()).ToArray(),
@@ -79,9 +79,12 @@ public static class TensorBytes
         _ => throw new NotSupportedException($"floats cannot be written as {dataType}"),
     };
 
+    /// <summary>ONNX Runtime's element type for a KServe v2 name; ONNX Runtime numbers element types as ONNX does.</summary>
+    private static TensorElementType OrtElementType(string dataType) => (TensorElementType)TensorDataType.Parse(dataType).OnnxElementType;
+
     private static void CheckLength(string name, string dataType, long[] shape, int byteLength)
     {
-        int size = TritonDataTypes.ElementByteSize(dataType);
+        int size = TensorDataType.Parse(dataType).ElementSize;
         if (size == 0)
         {
             throw new NotSupportedException($"'{name}': variable-length datatype {dataType} has no fixed raw layout");

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Inference;
 using InferencePipeline.Cli;
 using InferencePipeline.InferenceServer;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.LoadGen;
 using InferencePipeline.Onnx;
 using InferencePipeline.Testing.Models;
@@ -125,7 +126,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
             ["bench", "--url", _server.GrpcAddress.ToString(), "--model", "add", a, b, c, d]);
 
         Assert.NotEqual(0, exitCode);
-        using var channel = GrpcInferenceTarget.CreateChannel(_server.GrpcAddress);
+        using var channel = KServeChannel.Create(_server.GrpcAddress);
         var stats = await new GRPCInferenceService.GRPCInferenceServiceClient(channel)
             .ModelStatisticsAsync(new ModelStatisticsRequest { Name = "add" });
         Assert.Equal(0UL, stats.ModelStats.Single().InferenceCount);

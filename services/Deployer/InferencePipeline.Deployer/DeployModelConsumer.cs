@@ -2,7 +2,7 @@ using Grpc.Core;
 using Inference;
 using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
-using InferencePipeline.LoadGen;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
 using InferencePipeline.Stages;
@@ -22,6 +22,7 @@ namespace InferencePipeline.Deployer;
 /// </summary>
 public sealed class DeployModelConsumer(
     ArtifactStore artifacts,
+    KServeClients clients,
     IOptions<InferenceServerEndpointOptions> server,
     IOptions<DeployerOptions> options,
     ILogger<DeployModelConsumer> logger) : IConsumer<DeployModel>
@@ -130,9 +131,9 @@ public sealed class DeployModelConsumer(
     private async Task<OutputComparison> ServeAndCheckAsync(StageRun<DeployModel> run, Uri endpoint, string servedName, ModelConfig config, string modelPath)
     {
         var ct = run.CancellationToken;
-        using var channel = GrpcInferenceTarget.CreateChannel(endpoint);
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        var control = new KServeModelControl(client);
+        using var connection = clients.Connect(endpoint);
+        var client = connection.Client;
+        var control = connection.ModelControl;
         OutputComparison comparison;
         try
         {

@@ -1,5 +1,5 @@
 using InferencePipeline.Artifacts;
-using InferencePipeline.LoadGen;
+using InferencePipeline.KServe.Client;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +15,7 @@ public static class DeployerRegistration
     {
         x.AddConsumer<DeployModelConsumer, DeployModelConsumerDefinition>();
         x.AddArtifactStore();
-        x.AddOptions<InferenceServerEndpointOptions>().BindConfiguration(InferenceServerEndpointOptions.Section);
+        x.AddKServeClient();
         x.AddOptions<DeployerOptions>().BindConfiguration(DeployerOptions.Section);
         return x;
     }

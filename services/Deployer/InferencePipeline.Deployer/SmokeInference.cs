@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Inference;
 using InferencePipeline.Contracts;
+using InferencePipeline.KServe;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
 
@@ -29,7 +30,7 @@ public static class SmokeInference
         // Two samples when the model batches, so a server that mixes up samples in a batch shows.
         var batchSize = hasBatch ? Math.Min(2, config.MaxBatchSize) : 1;
         var specs = config.Input
-            .Select(input => new TensorSpec(input.Name, TritonDataTypes.ToKServe(input.DataType), hasBatch ? [-1, .. input.Dims] : input.Dims.ToList()))
+            .Select(input => new TensorSpec(input.Name, KServeName(input.DataType), hasBatch ? [-1, .. input.Dims] : input.Dims.ToList()))
             .ToList();
         var inputs = InputFactory.CreateRaw(specs, batchSize, Seed, dynamicDimSize: DynamicDimSize);
 
@@ -37,6 +38,9 @@ public static class SmokeInference
         var expected = InferInProcess(config, modelPath, inputs, batchSize);
         return OutputComparer.Compare(expected, served);
     }
+
+    private static string KServeName(DataType dataType) =>
+        TensorDataType.FromConfig(dataType)?.Name ?? throw new ArgumentException($"Triton datatype {dataType} has no KServe v2 name", nameof(dataType));
 
     private static async Task<Dictionary<string, float[]>> InferOnServerAsync(
         GRPCInferenceService.GRPCInferenceServiceClient client,

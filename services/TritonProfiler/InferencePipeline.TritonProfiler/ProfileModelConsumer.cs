@@ -1,6 +1,6 @@
 using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
-using InferencePipeline.LoadGen;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Stages;
 using InferencePipeline.TritonProfiler.Checkpoints;

@@ -1,5 +1,5 @@
 using InferencePipeline.Artifacts;
-using InferencePipeline.LoadGen;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.TritonProfiler.Checkpoints;
 using InferencePipeline.TritonProfiler.Configs;
 using InferencePipeline.TritonProfiler.Locking;
@@ -25,7 +25,7 @@ public static class TritonProfilerRegistration
     {
         x.AddConsumer<ProfileModelConsumer, ProfileModelConsumerDefinition>();
         x.AddArtifactStore();
-        x.AddOptions<InferenceServerEndpointOptions>().BindConfiguration(InferenceServerEndpointOptions.Section);
+        x.AddKServeClient();
         x.AddOptions<TritonProfilerOptions>().BindConfiguration(TritonProfilerOptions.Section);
         x.TryAddSingleton<ServingConfigGenerator>();
         x.TryAddSingleton<PerfRunner>();

@@ -1,5 +1,6 @@
 using System.Text;
 using Inference;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.LoadGen;
 using InferencePipeline.Onnx;
 using Xunit.Abstractions;
@@ -55,7 +56,7 @@ public sealed class GrpcBytesLoadTests(ITestOutputHelper output) : IAsyncLifetim
 
         using var fixedData = await GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "text", batchSize: 1,
             strings: new StringInputOptions(Data: "same"));
-        using var channel = GrpcInferenceTarget.CreateChannel(_served.Server.GrpcAddress);
+        using var channel = KServeChannel.Create(_served.Server.GrpcAddress);
         var answer = await new GRPCInferenceService.GRPCInferenceServiceClient(channel).ModelInferAsync(fixedData.Request);
         var raw = answer.RawOutputContents[0].ToByteArray();
         // Every element comes back as a 4-byte length then "same".
@@ -78,7 +79,7 @@ public sealed class GrpcBytesLoadTests(ITestOutputHelper output) : IAsyncLifetim
             ] }
             """;
         using var target = await GrpcInferenceTarget.CreateAsync(_served.Server.GrpcAddress, "text", PerfAnalyzerInputData.Parse(json), batchSize: 2);
-        using var channel = GrpcInferenceTarget.CreateChannel(_served.Server.GrpcAddress);
+        using var channel = KServeChannel.Create(_served.Server.GrpcAddress);
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
 
         Assert.Equal(2, target.Requests.Count);

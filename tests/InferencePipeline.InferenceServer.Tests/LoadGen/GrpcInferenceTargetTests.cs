@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Inference;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.LoadGen;
 using InferencePipeline.Onnx;
 using Xunit.Abstractions;
@@ -90,7 +91,7 @@ public sealed class GrpcInferenceTargetTests(ITestOutputHelper output) : IAsyncL
     [Fact]
     public async Task Server_errors_fail_the_measurement_with_the_servers_message()
     {
-        using var channel = GrpcInferenceTarget.CreateChannel(_served.Server.GrpcAddress);
+        using var channel = KServeChannel.Create(_served.Server.GrpcAddress);
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         // Width 8 where the model takes 16: every request is rejected by the server.
         var request = GrpcInferenceTarget.BuildRequest(

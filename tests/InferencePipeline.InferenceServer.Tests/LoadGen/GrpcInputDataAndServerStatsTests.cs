@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Inference;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.LoadGen;
 using InferencePipeline.Onnx;
 using Xunit.Abstractions;
@@ -41,7 +42,7 @@ public sealed class GrpcInputDataAndServerStatsTests(ITestOutputHelper output) :
 
         Assert.Equal(3, target.Requests.Count);
         Assert.Equal(batchSize, target.BatchSize);
-        using var channel = GrpcInferenceTarget.CreateChannel(_served.Server.GrpcAddress);
+        using var channel = KServeChannel.Create(_served.Server.GrpcAddress);
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         for (var r = 0; r < 3; r++)
         {

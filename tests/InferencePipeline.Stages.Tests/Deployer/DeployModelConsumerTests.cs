@@ -3,6 +3,7 @@ using Inference;
 using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
 using InferencePipeline.Deployer;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.LoadGen;
 using InferencePipeline.LocalInfrastructure;
 using InferencePipeline.ModelRepository;
@@ -51,7 +52,7 @@ public sealed class DeployModelConsumerTests(EmbeddedServerFixture server, ITest
         Assert.Equal(File.ReadAllBytes(TestModels.Add), File.ReadAllBytes(Path.Combine(entry, "1", "model.onnx")));
 
         // The server serves it: ready, and it answers INPUT0 + 1.
-        using var channel = GrpcInferenceTarget.CreateChannel(server.Server.GrpcAddress);
+        using var channel = KServeChannel.Create(server.Server.GrpcAddress);
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         Assert.True((await client.ModelReadyAsync(new ModelReadyRequest { Name = served })).Ready);
         Assert.True(File.Exists(Path.Combine(server.Repository.Root, served, "1", "model.onnx")));

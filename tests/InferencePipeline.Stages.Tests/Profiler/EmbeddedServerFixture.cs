@@ -1,5 +1,5 @@
 using InferencePipeline.InferenceServer;
-using InferencePipeline.LoadGen;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.Testing.Models;
 
 namespace InferencePipeline.Stages.Tests.Profiler;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using InferencePipeline.Contracts;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.LoadGen;
 using InferencePipeline.LocalInfrastructure;
 using InferencePipeline.ModelRepository;

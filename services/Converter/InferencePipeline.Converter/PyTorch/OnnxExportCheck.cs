@@ -1,4 +1,5 @@
 using InferencePipeline.Contracts;
+using InferencePipeline.KServe;
 using InferencePipeline.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
@@ -111,7 +112,7 @@ public static class OnnxExportCheck
     {
         byte[] reference = File.ReadAllBytes(Path.Combine(workDir, expected.File));
         ReadOnlySpan<byte> onnx = actual.GetTensorMutableRawData(); // raw bytes whatever the element type
-        string onnxType = OnnxTensorTypes.ToKServe(actual.GetTensorTypeAndShape().ElementDataType);
+        string onnxType = TensorDataType.FromOnnx((int)actual.GetTensorTypeAndShape().ElementDataType)?.Name ?? "unknown";
         try
         {
             return OutputComparer.MaxAbsDiff(TensorBytes.ToFloats(expected.Datatype, reference), TensorBytes.ToFloats(onnxType, onnx));

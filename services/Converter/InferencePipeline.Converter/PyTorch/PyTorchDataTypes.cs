@@ -1,28 +1,24 @@
+using InferencePipeline.KServe;
+
 namespace InferencePipeline.Converter.PyTorch;
 
 /// <summary>
 /// The input datatypes a PyTorch export accepts, in the spellings users bring: KServe (<c>INT64</c>), Triton
-/// (<c>TYPE_INT64</c>) and torch/numpy (<c>int64</c>, <c>long</c>, <c>torch.float32</c>). Normalizes to the KServe
-/// name, which is also what the export script maps to a torch dtype.
+/// (<c>TYPE_INT64</c>), ONNX (<c>FLOAT</c>) and torch/numpy (<c>int64</c>, <c>long</c>, <c>torch.float32</c>).
+/// Normalizes to the KServe name, which is also what the export script maps to a torch dtype. The spellings
+/// shared with the other worlds come from <see cref="TensorDataType"/>; only torch's C-style names are here.
 /// </summary>
 public static class PyTorchDataTypes
 {
-    private static readonly (string KServe, string[] Aliases)[] Table =
+    /// <summary>The types a torch tensor can have as a model input: no strings, no unsigned wider than a byte.</summary>
+    private static readonly TensorDataType[] Exportable =
     [
-        ("FP32", ["float32", "float", "fp32"]),
-        ("FP16", ["float16", "half", "fp16"]),
-        ("BF16", ["bfloat16", "bf16"]),
-        ("FP64", ["float64", "double", "fp64"]),
-        ("INT8", ["int8"]),
-        ("INT16", ["int16", "short"]),
-        ("INT32", ["int32", "int"]),
-        ("INT64", ["int64", "long"]),
-        ("UINT8", ["uint8"]),
-        ("BOOL", ["bool"]),
+        TensorDataType.Fp32, TensorDataType.Fp16, TensorDataType.Bf16, TensorDataType.Fp64, TensorDataType.Int8,
+        TensorDataType.Int16, TensorDataType.Int32, TensorDataType.Int64, TensorDataType.UInt8, TensorDataType.Bool,
     ];
 
     /// <summary>The accepted types, for messages.</summary>
-    public static string Accepted { get; } = string.Join(", ", Table.Select(t => t.Aliases[0]));
+    public static string Accepted { get; } = string.Join(", ", Exportable.Select(t => t.Name.ToLowerInvariant()));
 
     public static bool TryNormalize(string? dataType, out string kserve)
     {
@@ -33,7 +29,7 @@ public static class PyTorchDataTypes
         }
 
         var t = dataType.Trim();
-        foreach (var prefix in (ReadOnlySpan<string>)["torch.", "np.", "numpy.", "TYPE_"])
+        foreach (var prefix in (ReadOnlySpan<string>)["torch.", "np.", "numpy."])
         {
             if (t.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {
@@ -41,16 +37,20 @@ public static class PyTorchDataTypes
             }
         }
 
-        foreach (var (name, aliases) in Table)
+        var type = t.ToLowerInvariant() switch
         {
-            if (string.Equals(t, name, StringComparison.OrdinalIgnoreCase) ||
-                aliases.Any(a => string.Equals(t, a, StringComparison.OrdinalIgnoreCase)))
-            {
-                kserve = name;
-                return true;
-            }
+            "half" => TensorDataType.Fp16,
+            "short" => TensorDataType.Int16,
+            "int" => TensorDataType.Int32,
+            "long" => TensorDataType.Int64,
+            _ => TensorDataType.FromAnySpelling(t),
+        };
+        if (type is null || Array.IndexOf(Exportable, type) < 0)
+        {
+            return false;
         }
 
-        return false;
+        kserve = type.Name;
+        return true;
     }
 }

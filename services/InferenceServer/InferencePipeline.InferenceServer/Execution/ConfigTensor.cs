@@ -1,3 +1,5 @@
+using InferencePipeline.KServe;
+
 namespace InferencePipeline.InferenceServer.Execution;
 
 /// <summary>An input or output as config.pbtxt declares it; <see cref="Dims"/> excludes the batch dimension when the model batches.</summary>

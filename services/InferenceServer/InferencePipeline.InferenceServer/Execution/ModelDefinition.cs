@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Inference;
+using InferencePipeline.KServe;
 
 namespace InferencePipeline.InferenceServer.Execution;
 

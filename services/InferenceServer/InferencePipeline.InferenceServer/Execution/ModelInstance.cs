@@ -7,6 +7,7 @@ using Grpc.Core;
 using Inference;
 using InferencePipeline.InferenceServer.Telemetry;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace InferencePipeline.InferenceServer.Execution;
 
@@ -205,7 +206,7 @@ internal sealed class ModelInstance : IDisposable
             }
 
             _inputValues[i] = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
-                _model.Inputs[i].Type!.OrtType, BatchShape(jobs, i, rows), Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0), total);
+                (TensorElementType)_model.Inputs[i].Type!.OnnxElementType, BatchShape(jobs, i, rows), Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0), total);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Google.Protobuf.Collections;
 using Inference;
+using InferencePipeline.KServe;
 
 namespace InferencePipeline.InferenceServer.Execution;
 

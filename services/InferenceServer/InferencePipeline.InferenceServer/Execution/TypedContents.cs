@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf.Collections;
 using Inference;
+using InferencePipeline.KServe;
 
 namespace InferencePipeline.InferenceServer.Execution;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using InferencePipeline.InferenceServer.Execution;
+using InferencePipeline.KServe;
 
 namespace InferencePipeline.InferenceServer.Http;
 

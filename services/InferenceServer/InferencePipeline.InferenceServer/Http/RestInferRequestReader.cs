@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Inference;
 using InferencePipeline.InferenceServer.Execution;
+using InferencePipeline.KServe;
 
 namespace InferencePipeline.InferenceServer.Http;
 

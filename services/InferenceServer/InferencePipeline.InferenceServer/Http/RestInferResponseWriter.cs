@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Inference;
 using InferencePipeline.InferenceServer.Execution;
+using InferencePipeline.KServe;
 using Microsoft.AspNetCore.Http;
 
 namespace InferencePipeline.InferenceServer.Http;

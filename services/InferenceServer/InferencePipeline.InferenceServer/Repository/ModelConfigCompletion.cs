@@ -1,5 +1,6 @@
 using Inference;
 using InferencePipeline.InferenceServer.Execution;
+using InferencePipeline.KServe;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferencePipeline.InferenceServer.Repository;
@@ -61,7 +62,7 @@ internal static class ModelConfigCompletion
         {
             return DataType.TypeString;
         }
-        return TensorDataType.FromOrt(meta.ElementDataType)?.ConfigType
+        return TensorDataType.FromOnnx((int)meta.ElementDataType)?.ConfigType
             ?? throw InferenceException.Invalid($"tensor '{name}' has element type {meta.ElementDataType}, which this server does not run");
     }
 

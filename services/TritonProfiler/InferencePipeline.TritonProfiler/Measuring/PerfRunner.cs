@@ -1,6 +1,5 @@
-using Grpc.Net.Client;
-using Inference;
 using InferencePipeline.Contracts;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.LoadGen;
 using InferencePipeline.TritonProfiler.Checkpoints;
 using InferencePipeline.TritonProfiler.Configs;
@@ -16,6 +15,7 @@ namespace InferencePipeline.TritonProfiler.Measuring;
 /// once its p99 is past <see cref="TritonProfilerOptions.LatencyBudgetFactor"/> × the latency budget.
 /// </summary>
 public sealed class PerfRunner(
+    KServeClients clients,
     IOptions<InferenceServerEndpointOptions> server,
     IOptions<TritonProfilerOptions> options,
     ILogger<PerfRunner> logger)
@@ -34,10 +34,9 @@ public sealed class PerfRunner(
         IProfileObserver observer,
         CancellationToken cancellationToken)
     {
-        var address = server.Value.GrpcAddress;
         var repository = server.Value.ModelRepository;
-        using var channel = GrpcChannel.ForAddress(address);
-        var control = new KServeModelControl(new GRPCInferenceService.GRPCInferenceServiceClient(channel));
+        using var connection = clients.Connect();
+        var control = connection.ModelControl;
         var entries = await ProfilingEntries.PlaceAsync(repository, request.ModelName, request.PipelineId, plan.Configs, cancellationToken);
         try
         {

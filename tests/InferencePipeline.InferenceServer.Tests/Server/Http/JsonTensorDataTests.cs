@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using InferencePipeline.InferenceServer.Execution;
 using InferencePipeline.InferenceServer.Http;
+using InferencePipeline.KServe;
 
 namespace InferencePipeline.InferenceServer.Tests.Server.Http;
 

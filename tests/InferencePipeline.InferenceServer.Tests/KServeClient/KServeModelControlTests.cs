@@ -1,9 +1,9 @@
 using Grpc.Core;
 using Inference;
 using InferencePipeline.InferenceServer.Tests.Server;
-using InferencePipeline.LoadGen;
+using InferencePipeline.KServe.Client;
 
-namespace InferencePipeline.InferenceServer.Tests.LoadGen;
+namespace InferencePipeline.InferenceServer.Tests.KServeClient;
 
 /// <summary>Model control against the embedded server in explicit mode, over a real gRPC socket.</summary>
 public sealed class KServeModelControlTests : IAsyncLifetime

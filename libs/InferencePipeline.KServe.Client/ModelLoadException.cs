@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace InferencePipeline.LoadGen;
+namespace InferencePipeline.KServe.Client;
 
 /// <summary>
 /// The inference server would not serve a model: it refused the load (<see cref="Refusal"/> carries its

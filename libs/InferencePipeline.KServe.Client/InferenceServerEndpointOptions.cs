@@ -1,4 +1,4 @@
-namespace InferencePipeline.LoadGen;
+namespace InferencePipeline.KServe.Client;
 
 /// <summary>
 /// Configuration section <c>Pipeline:InferenceServer</c>: the inference server the profiler measures on

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using InferencePipeline.KServe;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -13,21 +14,23 @@ internal static class KServeOrtTensor
 {
     public static OrtValue Create(string name, string dataType, long[] shape, ReadOnlySpan<byte> raw)
     {
-        var type = KServeDataType.Normalize(dataType);
+        var type = TensorDataType.FromAnySpelling(dataType)
+            ?? throw new NotSupportedException($"Input '{name}' has datatype '{dataType}', which the in-process target cannot build.");
         var elements = TensorDataFactory.ElementCount(name, shape);
-        return type == "BYTES" ? CreateStrings(name, shape, elements, raw) : CreateNumeric(name, type, shape, elements, raw);
+        return type.IsBytes ? CreateStrings(name, shape, elements, raw) : CreateNumeric(name, type, shape, elements, raw);
     }
 
-    private static OrtValue CreateNumeric(string name, string type, long[] shape, long elements, ReadOnlySpan<byte> raw)
+    private static OrtValue CreateNumeric(string name, TensorDataType type, long[] shape, long elements, ReadOnlySpan<byte> raw)
     {
-        var expected = elements * KServeDataType.ElementSize(type);
+        var expected = elements * type.ElementSize;
         if (raw.Length != expected)
         {
             throw new ArgumentException(
                 $"Input '{name}' has {raw.Length} bytes of data; [{string.Join(", ", shape)}] {type} needs {expected}.", nameof(raw));
         }
 
-        var value = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, ElementType(name, type), shape);
+        // ONNX Runtime numbers its element types as ONNX does.
+        var value = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, (TensorElementType)type.OnnxElementType, shape);
         raw.CopyTo(value.GetTensorMutableRawData());
         return value;
     }
@@ -76,22 +79,4 @@ internal static class KServeOrtTensor
             throw;
         }
     }
-
-    private static TensorElementType ElementType(string name, string kserveType) => kserveType switch
-    {
-        "BOOL" => TensorElementType.Bool,
-        "UINT8" => TensorElementType.UInt8,
-        "INT8" => TensorElementType.Int8,
-        "UINT16" => TensorElementType.UInt16,
-        "INT16" => TensorElementType.Int16,
-        "UINT32" => TensorElementType.UInt32,
-        "INT32" => TensorElementType.Int32,
-        "UINT64" => TensorElementType.UInt64,
-        "INT64" => TensorElementType.Int64,
-        "FP16" => TensorElementType.Float16,
-        "BF16" => TensorElementType.BFloat16,
-        "FP32" => TensorElementType.Float,
-        "FP64" => TensorElementType.Double,
-        _ => throw new NotSupportedException($"Input '{name}' has datatype '{kserveType}', which the in-process target cannot build."),
-    };
 }

@@ -1,8 +1,11 @@
 using System.Net.Sockets;
 using Grpc.Core;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.LoadGen;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
-namespace InferencePipeline.InferenceServer.Tests.LoadGen;
+namespace InferencePipeline.InferenceServer.Tests.KServeClient;
 
 public sealed class KServeTransientFaultsTests
 {
@@ -27,5 +30,14 @@ public sealed class KServeTransientFaultsTests
         Assert.False(KServeTransientFaults.IsTransient(new LoadGenException("every request failed",
             innerException: new RpcException(new Status(StatusCode.InvalidArgument, "bad shape")))));
         Assert.False(KServeTransientFaults.IsTransient(new ArgumentException("bad input")));
+    }
+
+    [Fact]
+    public void Calls_the_resilience_pipeline_turned_away_are_transient()
+    {
+        // How a gRPC call reports a handler's exception: status Internal, the exception kept as the debug exception.
+        Assert.True(KServeTransientFaults.IsTransient(new RpcException(new Status(StatusCode.Internal, "Error starting gRPC call.", new TimeoutRejectedException()))));
+        Assert.True(KServeTransientFaults.IsTransient(new RpcException(new Status(StatusCode.Internal, "Error starting gRPC call.", new BrokenCircuitException()))));
+        Assert.False(KServeTransientFaults.IsTransient(new RpcException(new Status(StatusCode.Internal, "a bug", new InvalidOperationException()))));
     }
 }

@@ -3,6 +3,8 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Inference;
+using InferencePipeline.KServe;
+using InferencePipeline.KServe.Client;
 
 namespace InferencePipeline.LoadGen;
 
@@ -121,7 +123,8 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IServerStatisticsSou
         Func<IReadOnlyList<ModelMetadataResponse.Types.TensorMetadata>, bool, IReadOnlyList<ModelInferRequest>> buildRequests,
         CancellationToken cancellationToken)
     {
-        var channel = CreateChannel(address);
+        // Measurement goes over a channel with no handlers in the way (no retry, no timeout): see KServeChannel.
+        var channel = KServeChannel.Create(address);
         try
         {
             var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
@@ -142,23 +145,6 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IServerStatisticsSou
         }
     }
 
-    /// <summary>
-    /// A channel suited to load generation: HTTP/2 (h2c for http://), more connections once one is full of
-    /// streams, no idle teardown between windows, no limit on response size.
-    /// </summary>
-    public static GrpcChannel CreateChannel(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
-    {
-        HttpHandler = new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = true,
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-        },
-        MaxReceiveMessageSize = null,
-        MaxSendMessageSize = null,
-    });
-
     /// <summary>Builds the KServe request once: one input tensor per model input, contents in raw_input_contents.</summary>
     public static ModelInferRequest BuildRequest(
         string modelName,
@@ -176,7 +162,7 @@ public sealed class GrpcInferenceTarget : IInferenceTarget, IServerStatisticsSou
         foreach (var input in inputs)
         {
             var shape = InputShapeResolver.Resolve(input.Name, input.Shape, hasBatchDimension, batchSize, shapes);
-            var tensor = new ModelInferRequest.Types.InferInputTensor { Name = input.Name, Datatype = KServeDataType.Normalize(input.Datatype) };
+            var tensor = new ModelInferRequest.Types.InferInputTensor { Name = input.Name, Datatype = TensorDataType.FromAnySpelling(input.Datatype)?.Name ?? input.Datatype };
             tensor.Shape.AddRange(shape);
             request.Inputs.Add(tensor);
             request.RawInputContents.Add(UnsafeByteOperations.UnsafeWrap(TensorDataFactory.Create(input.Name, input.Datatype, shape, mode, random, strings.Length, strings.Data)));

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using InferencePipeline.KServe;
 
 namespace InferencePipeline.LoadGen;
 
@@ -31,7 +32,8 @@ public static class TensorDataFactory
             throw new PlatformNotSupportedException("KServe raw tensors are little-endian; big-endian hosts are not supported.");
         }
 
-        var type = KServeDataType.Normalize(dataType);
+        var type = TensorDataType.FromAnySpelling(dataType)
+            ?? throw new NotSupportedException($"Input '{name}' has datatype '{dataType}', which the load generator cannot fill.");
         var elements = ElementCount(name, shape);
         var isMask = name.Contains("mask", StringComparison.OrdinalIgnoreCase);
         if (name.Contains("segment", StringComparison.OrdinalIgnoreCase) || name.Contains("token_type", StringComparison.OrdinalIgnoreCase))
@@ -39,24 +41,24 @@ public static class TensorDataFactory
             mode = InputDataMode.Zero;
         }
 
-        if (type == "BYTES")
+        if (type.IsBytes)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(stringLength);
             return CreateBytesTensor(elements, stringLength, stringData, random);
         }
 
-        var data = new byte[checked(elements * KServeDataType.ElementSize(type))];
+        var data = new byte[checked(elements * type.ElementSize)];
         if (mode == InputDataMode.Zero && !isMask)
         {
             return data;
         }
 
-        switch (type)
+        switch (type.Name)
         {
             case "BOOL":
             case "UINT8":
             case "INT8":
-                Fill(data.AsSpan(), i => (byte)(isMask ? 1 : type == "BOOL" ? i & 1 : i));
+                Fill(data.AsSpan(), i => (byte)(isMask ? 1 : type == TensorDataType.Bool ? i & 1 : i));
                 break;
             case "INT16":
                 Fill(MemoryMarshal.Cast<byte, short>(data.AsSpan()), i => (short)(isMask ? 1 : i));

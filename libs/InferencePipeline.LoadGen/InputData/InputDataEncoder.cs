@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using InferencePipeline.KServe;
 
 namespace InferencePipeline.LoadGen;
 
@@ -14,12 +15,13 @@ public static class InputDataEncoder
     public static byte[] Encode(InputDataTensor tensor, string dataType, long elementCount, int step)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        var type = KServeDataType.Normalize(dataType);
+        var type = TensorDataType.FromAnySpelling(dataType)
+            ?? throw new NotSupportedException($"Input '{tensor.Name}' has datatype '{dataType}', which input data cannot fill.");
         if (tensor.RawBytes is { } raw)
         {
-            if (type != "BYTES")
+            if (!type.IsBytes)
             {
-                var expected = elementCount * KServeDataType.ElementSize(type);
+                var expected = elementCount * type.ElementSize;
                 if (raw.Length != expected)
                 {
                     throw new InputDataException(
@@ -38,12 +40,12 @@ public static class InputDataEncoder
                 $"Input '{tensor.Name}' in step {step} has {values.Count} values; the request's shape needs {elementCount}.", step, tensor.Name);
         }
 
-        if (type == "BYTES")
+        if (type.IsBytes)
         {
             return EncodeStrings(tensor.Name, values, step);
         }
 
-        var size = KServeDataType.ElementSize(type);
+        var size = type.ElementSize;
         var data = new byte[checked(values.Count * size)];
         for (var i = 0; i < values.Count; i++)
         {
@@ -51,7 +53,7 @@ public static class InputDataEncoder
             var v = values[i];
             try
             {
-                switch (type)
+                switch (type.Name)
                 {
                     case "BOOL":
                         span[0] = v.ValueKind switch

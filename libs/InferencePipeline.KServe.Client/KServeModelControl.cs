@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Inference;
 
-namespace InferencePipeline.LoadGen;
+namespace InferencePipeline.KServe.Client;
 
 /// <summary>
 /// Triton's model control over KServe v2 gRPC (explicit model control mode): load or reload a repository

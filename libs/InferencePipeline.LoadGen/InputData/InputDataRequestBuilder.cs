@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Inference;
+using InferencePipeline.KServe;
 
 namespace InferencePipeline.LoadGen;
 
@@ -77,7 +78,7 @@ public static class InputDataRequestBuilder
             for (var i = 0; i < inputs.Count; i++)
             {
                 var first = samples[r][i];
-                var tensor = new ModelInferRequest.Types.InferInputTensor { Name = inputs[i].Name, Datatype = KServeDataType.Normalize(inputs[i].Datatype) };
+                var tensor = new ModelInferRequest.Types.InferInputTensor { Name = inputs[i].Name, Datatype = TensorDataType.FromAnySpelling(inputs[i].Datatype)?.Name ?? inputs[i].Datatype };
                 if (!hasBatchDimension)
                 {
                     tensor.Shape.AddRange(first.Shape);

@@ -1,5 +1,6 @@
 using Inference;
 using InferencePipeline.Contracts;
+using InferencePipeline.KServe;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -169,7 +170,7 @@ public sealed class InProcessOrtTarget : IInferenceTarget, IDisposable
         var metadata = inputs.Select(spec => new ModelMetadataResponse.Types.TensorMetadata
         {
             Name = spec.Name,
-            Datatype = KServeDataType.Normalize(spec.DataType),
+            Datatype = TensorDataType.FromAnySpelling(spec.DataType)?.Name ?? spec.DataType,
             Shape = { spec.Shape },
         }).ToArray();
         var batches = inputs.All(spec => spec.Shape.Count > 0 && spec.Shape[0] < 0);
