@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using Grpc.Net.Client;
 using Inference;
 using InferencePipeline.Contracts;
 using InferencePipeline.InferenceServer;
+using InferencePipeline.KServe.Client;
 using InferencePipeline.LoadGen;
 using InferencePipeline.Onnx;
 
@@ -60,7 +60,7 @@ public sealed class BenchmarkSuite
             ControlMode = ModelControlMode.Explicit,
             LoadModels = [BenchmarkRepository.Bert, BenchmarkRepository.Trivial],
         }, ct: cancellationToken);
-        using var statsChannel = GrpcChannel.ForAddress(server.GrpcAddress);
+        using var statsChannel = KServeChannel.Create(server.GrpcAddress);
         log.WriteLine($"Embedded server at {server.GrpcAddress}");
 
         var suite = new BenchmarkSuite(arguments, log, repository, server, new GRPCInferenceService.GRPCInferenceServiceClient(statsChannel), cancellationToken);

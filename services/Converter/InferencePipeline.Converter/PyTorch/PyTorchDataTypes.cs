@@ -17,8 +17,8 @@ public static class PyTorchDataTypes
         TensorDataType.Int16, TensorDataType.Int32, TensorDataType.Int64, TensorDataType.UInt8, TensorDataType.Bool,
     ];
 
-    /// <summary>The accepted types, for messages.</summary>
-    public static string Accepted { get; } = string.Join(", ", Exportable.Select(t => t.Name.ToLowerInvariant()));
+    /// <summary>The accepted types in torch's spelling (the order of <see cref="Exportable"/>), for messages.</summary>
+    public static string Accepted { get; } = "float32, float16, bfloat16, float64, int8, int16, int32, int64, uint8, bool";
 
     public static bool TryNormalize(string? dataType, out string kserve)
     {
