@@ -1,0 +1,106 @@
+using InferencePipeline.Contracts;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Onnx;
+
+namespace InferencePipeline.Onnx.Precision;
+
+/// <summary>
+/// The accuracy gate bound to one reference: runs the fp32 model once (at ONNX Runtime's defaults) on each input
+/// set — e.g. one tokenized sentence each, at the batch size that will be served — and judges any candidate model
+/// against those outputs with <see cref="AccuracyGate"/>. Candidates given as protos are written to a private temp
+/// folder, removed on <see cref="Dispose"/>.
+/// <para>Candidates open in this process through <see cref="OrtSessionFactory"/> (which keeps fp16 models off
+/// ORT_ENABLE_ALL); a caller trying models that may crash ONNX Runtime should run the evaluation in a child process.</para>
+/// </summary>
+public sealed class ReferenceAccuracyEvaluator : IDisposable
+{
+    private readonly IReadOnlyList<IReadOnlyList<RawInputTensor>> _inputs;
+    private readonly string _workDirectory = Path.Combine(Path.GetTempPath(), $"inferpipe-accuracy-{Guid.NewGuid():N}");
+    private int _candidates;
+
+    public ReferenceAccuracyEvaluator(
+        string referenceModelPath, IReadOnlyList<IReadOnlyList<RawInputTensor>> inputs, AccuracyCriteria? criteria = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 0)
+        {
+            throw new ArgumentException("the accuracy gate needs at least one input set", nameof(inputs));
+        }
+
+        _inputs = inputs;
+        Criteria = criteria ?? AccuracyCriteria.Default;
+        Criteria.Validate();
+        (ReferenceOutputs, Layouts) = RunAll(referenceModelPath, OrtSettings.Default);
+    }
+
+    public AccuracyCriteria Criteria { get; }
+
+    public IReadOnlyList<IReadOnlyDictionary<string, float[]>> ReferenceOutputs { get; }
+
+    public IReadOnlyDictionary<string, OutputLayout> Layouts { get; }
+
+    public AccuracyVerdict Evaluate(string candidateModelPath, OrtSettings? settings = null)
+    {
+        var (outputs, _) = RunAll(candidateModelPath, settings ?? OrtSettings.Default);
+        return AccuracyGate.Evaluate(ReferenceOutputs, outputs, Layouts, Criteria);
+    }
+
+    public AccuracyVerdict Evaluate(ModelProto candidate, OrtSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        string path = Path.Combine(_workDirectory, $"candidate-{Interlocked.Increment(ref _candidates)}.onnx");
+        OnnxModelFile.Save(candidate, path);
+        try
+        {
+            return Evaluate(path, settings);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The outputs of <paramref name="modelPath"/> on every input set, as floats, with their layouts.</summary>
+    public (IReadOnlyList<IReadOnlyDictionary<string, float[]>> Outputs, IReadOnlyDictionary<string, OutputLayout> Layouts) RunAll(
+        string modelPath, OrtSettings settings)
+    {
+        using var session = OrtSessionFactory.Create(modelPath, settings);
+        var outputs = new List<IReadOnlyDictionary<string, float[]>>(_inputs.Count);
+        var layouts = new Dictionary<string, OutputLayout>(StringComparer.Ordinal);
+        foreach (var set in _inputs)
+        {
+            using var results = session.Run(set.Select(t => t.ToNamedOnnxValue()).ToList());
+            outputs.Add(OnnxOutputs.ToFloatArrays(results));
+            foreach (var result in results)
+            {
+                layouts.TryAdd(result.Name, Layout(result));
+            }
+        }
+
+        return (outputs, layouts);
+    }
+
+    private static OutputLayout Layout(DisposableNamedOnnxValue value)
+    {
+        var (dimensions, isFloat) = value.Value switch
+        {
+            Tensor<float> t => (t.Dimensions.ToArray(), true),
+            Tensor<Float16> t => (t.Dimensions.ToArray(), true),
+            Tensor<double> t => (t.Dimensions.ToArray(), true),
+            Tensor<long> t => (t.Dimensions.ToArray(), false),
+            Tensor<int> t => (t.Dimensions.ToArray(), false),
+            Tensor<bool> t => (t.Dimensions.ToArray(), false),
+            var other => throw new NotSupportedException($"output '{value.Name}' of type {other?.GetType().Name ?? "null"} cannot be judged for accuracy"),
+        };
+        return new OutputLayout(dimensions.Length == 0 ? 1 : Math.Max(1, dimensions[^1]), isFloat);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_workDirectory))
+        {
+            Directory.Delete(_workDirectory, recursive: true);
+        }
+    }
+}
