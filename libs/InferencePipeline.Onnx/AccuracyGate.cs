@@ -3,6 +3,9 @@ namespace InferencePipeline.Onnx;
 /// <summary>
 /// Judges a candidate's outputs against the fp32 reference's on the same inputs (one or more runs, e.g. one per
 /// calibration sentence), output by output, with the metric <see cref="AccuracyCriteria.MetricFor"/> chooses.
+/// <para>Padded positions carry no meaning (encoders compute something there, and consumers mask it out), so
+/// given <paramref name="sequenceMasks"/> the vectors of outputs that follow the mask are compared only where it is
+/// set; max |diff| likewise.</para>
 /// </summary>
 public static class AccuracyGate
 {
@@ -10,7 +13,8 @@ public static class AccuracyGate
         IReadOnlyList<IReadOnlyDictionary<string, float[]>> expected,
         IReadOnlyList<IReadOnlyDictionary<string, float[]>> actual,
         IReadOnlyDictionary<string, OutputLayout> layouts,
-        AccuracyCriteria? criteria = null)
+        AccuracyCriteria? criteria = null,
+        IReadOnlyList<bool[]>? sequenceMasks = null)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(actual);
@@ -20,6 +24,11 @@ public static class AccuracyGate
         if (expected.Count == 0 || expected.Count != actual.Count)
         {
             throw new ArgumentException($"{actual.Count} candidate runs for {expected.Count} reference runs: the gate needs the same, non-empty set of inputs for both");
+        }
+
+        if (sequenceMasks is not null && sequenceMasks.Count != expected.Count)
+        {
+            throw new ArgumentException($"{sequenceMasks.Count} sequence masks for {expected.Count} runs", nameof(sequenceMasks));
         }
 
         var results = new List<OutputAccuracy>();
@@ -39,6 +48,11 @@ public static class AccuracyGate
                 if (!actual[run].TryGetValue(name, out var got))
                 {
                     throw new ArgumentException($"output '{name}' is missing from candidate run {run} (have: {string.Join(", ", actual[run].Keys)})");
+                }
+
+                if (layout.FollowsSequenceMask && sequenceMasks?[run] is { } mask)
+                {
+                    (want, got) = KeepMasked(want, got, mask, layout.LastDimension, name);
                 }
 
                 maxDiff = Math.Max(maxDiff, OutputComparer.MaxAbsDiff(want, got));
@@ -87,5 +101,29 @@ public static class AccuracyGate
         }
 
         return new AccuracyVerdict(results);
+    }
+
+    /// <summary>The vectors of both outputs at the positions the mask keeps, packed.</summary>
+    private static (float[] Expected, float[] Actual) KeepMasked(float[] expected, float[] actual, bool[] mask, int vectorLength, string name)
+    {
+        if (expected.Length != (long)mask.Length * vectorLength || actual.Length != expected.Length)
+        {
+            throw new ArgumentException($"output '{name}' has {expected.Length} elements, not {mask.Length} positions of {vectorLength}");
+        }
+
+        int kept = mask.Count(m => m);
+        var want = new float[kept * vectorLength];
+        var got = new float[want.Length];
+        for (int position = 0, at = 0; position < mask.Length; position++)
+        {
+            if (mask[position])
+            {
+                Array.Copy(expected, position * vectorLength, want, at, vectorLength);
+                Array.Copy(actual, position * vectorLength, got, at, vectorLength);
+                at += vectorLength;
+            }
+        }
+
+        return (want, got);
     }
 }

@@ -1,4 +1,5 @@
 using InferencePipeline.Contracts;
+using InferencePipeline.ModelRepository;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnx;
@@ -9,7 +10,8 @@ namespace InferencePipeline.Onnx.Precision;
 /// The accuracy gate bound to one reference: runs the fp32 model once (at ONNX Runtime's defaults) on each input
 /// set — e.g. one tokenized sentence each, at the batch size that will be served — and judges any candidate model
 /// against those outputs with <see cref="AccuracyGate"/>. Candidates given as protos are written to a private temp
-/// folder, removed on <see cref="Dispose"/>.
+/// folder, removed on <see cref="Dispose"/>. When the model takes an attention mask (a 2-D integer input whose name
+/// contains "mask"), outputs per sequence position are compared at unmasked positions only.
 /// <para>Candidates open in this process through <see cref="OrtSessionFactory"/> (which keeps fp16 models off
 /// ORT_ENABLE_ALL); a caller trying models that may crash ONNX Runtime should run the evaluation in a child process.</para>
 /// </summary>
@@ -32,7 +34,12 @@ public sealed class ReferenceAccuracyEvaluator : IDisposable
         Criteria = criteria ?? AccuracyCriteria.Default;
         Criteria.Validate();
         (ReferenceOutputs, Layouts) = RunAll(referenceModelPath, OrtSettings.Default);
+        var masks = inputs.Select(SequenceMask).ToList();
+        SequenceMasks = masks.All(m => m is not null) ? masks.Select(m => m!).ToList() : null;
     }
+
+    /// <summary>Per input set, which [batch × sequence] positions are real tokens; null when the model has no attention mask.</summary>
+    public IReadOnlyList<bool[]>? SequenceMasks { get; }
 
     public AccuracyCriteria Criteria { get; }
 
@@ -43,7 +50,7 @@ public sealed class ReferenceAccuracyEvaluator : IDisposable
     public AccuracyVerdict Evaluate(string candidateModelPath, OrtSettings? settings = null)
     {
         var (outputs, _) = RunAll(candidateModelPath, settings ?? OrtSettings.Default);
-        return AccuracyGate.Evaluate(ReferenceOutputs, outputs, Layouts, Criteria);
+        return AccuracyGate.Evaluate(ReferenceOutputs, outputs, Layouts, Criteria, SequenceMasks);
     }
 
     public AccuracyVerdict Evaluate(ModelProto candidate, OrtSettings? settings = null)
@@ -72,16 +79,38 @@ public sealed class ReferenceAccuracyEvaluator : IDisposable
         {
             using var results = session.Run(set.Select(t => t.ToNamedOnnxValue()).ToList());
             outputs.Add(OnnxOutputs.ToFloatArrays(results));
+            long[]? maskShape = SequenceMaskInput(set)?.Shape;
             foreach (var result in results)
             {
-                layouts.TryAdd(result.Name, Layout(result));
+                layouts.TryAdd(result.Name, Layout(result, maskShape));
             }
         }
 
         return (outputs, layouts);
     }
 
-    private static OutputLayout Layout(DisposableNamedOnnxValue value)
+    private static RawInputTensor? SequenceMaskInput(IReadOnlyList<RawInputTensor> set) =>
+        set.FirstOrDefault(t => t.Shape.Length == 2 && t.Name.Contains("mask", StringComparison.OrdinalIgnoreCase)
+            && t.DataType is "INT64" or "INT32" or "BOOL");
+
+    private static bool[]? SequenceMask(IReadOnlyList<RawInputTensor> set)
+    {
+        if (SequenceMaskInput(set) is not { } mask)
+        {
+            return null;
+        }
+
+        int size = TritonDataTypes.ElementByteSize(mask.DataType);
+        var result = new bool[mask.ElementCount];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = mask.Data.AsSpan(i * size, size).IndexOfAnyExcept((byte)0) >= 0;
+        }
+
+        return result;
+    }
+
+    private static OutputLayout Layout(DisposableNamedOnnxValue value, long[]? maskShape)
     {
         var (dimensions, isFloat) = value.Value switch
         {
@@ -93,7 +122,8 @@ public sealed class ReferenceAccuracyEvaluator : IDisposable
             Tensor<bool> t => (t.Dimensions.ToArray(), false),
             var other => throw new NotSupportedException($"output '{value.Name}' of type {other?.GetType().Name ?? "null"} cannot be judged for accuracy"),
         };
-        return new OutputLayout(dimensions.Length == 0 ? 1 : Math.Max(1, dimensions[^1]), isFloat);
+        bool followsMask = maskShape is not null && dimensions.Length >= 3 && dimensions[0] == maskShape[0] && dimensions[1] == maskShape[1];
+        return new OutputLayout(dimensions.Length == 0 ? 1 : Math.Max(1, dimensions[^1]), isFloat, followsMask);
     }
 
     public void Dispose()
