@@ -40,6 +40,21 @@ public sealed class MiniLmPrecisionTests : IClassFixture<MiniLmFixture>, IDispos
     }
 
     [Fact]
+    public void The_int8_recipe_calibrated_on_some_sentences_runs_every_MatMul_in_int8_within_the_gate_on_all()
+    {
+        var calibration = Enumerable.Range(0, _sentences.BatchSize).Where(i => i % 4 == 1).Select(Inputs).ToList();
+        string path = _dir.File("minilm-int8-recipe.onnx");
+
+        var result = Int8Recipe.Run(_miniLm.Files.ModelPath, path, calibration);
+
+        Assert.True(result.Passed, result.ToString());
+        Assert.Equal(37, result.Quantization.Quantized.Count);
+        var (pooled, meanPooled) = Cosines(path);
+        Assert.True(pooled >= 0.995, $"pooled output cosine {pooled:F5}");
+        Assert.True(meanPooled >= 0.995, $"mean-pooled sentence embedding cosine {meanPooled:F5}");
+    }
+
+    [Fact]
     public void Fp16_keeps_embeddings_within_the_gate()
     {
         string path = _dir.File("minilm-fp16.onnx");
