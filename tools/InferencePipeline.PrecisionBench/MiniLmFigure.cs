@@ -68,7 +68,8 @@ public static class MiniLmFigure
             var rows = Enumerable.Range(0, batch).Select(i => i % sentences.BatchSize).ToList();
             var input = Batch(sentences, rows).ToRawInputs().Select(t => t.ToNamedOnnxValue()).ToList();
             log.WriteLine($"  timing batch {batch} ...");
-            var ms = InterleavedTiming.MedianMs(sessions, input, options.Rounds, options.RunsPerRound);
+            // The same number of sentences per round at every batch size, so a round lasts about as long.
+            var ms = InterleavedTiming.MedianMs(sessions, input, options.Rounds, Math.Max(2, options.RunsPerRound / batch));
             foreach (var session in sessions.Values.Skip(1))
             {
                 session.Dispose();
