@@ -17,10 +17,10 @@ string work = Directory.CreateTempSubdirectory("inferpipe-precision-bench-").Ful
 try
 {
     var rows = new List<PrecisionRow>();
-    rows.AddRange(MiniLmFigure.Run(options, work, Console.Out));
-    if (options.IncludeCnn)
+    foreach (var row in MiniLmFigure.Run(options, work, Console.Out).Concat(options.IncludeCnn ? ResNetFigure.Run(options, work, Console.Out) : []))
     {
-        rows.AddRange(ResNetFigure.Run(options, work, Console.Out));
+        Console.WriteLine($"  {row}"); // as soon as measured: a later failure must not lose it
+        rows.Add(row);
     }
 
     Console.WriteLine();

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
 
@@ -35,7 +36,7 @@ public static class ActivationSmoothing
         }
 
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
-        using var session = new InferenceSession(probe.ToByteArrayForSession(), options);
+        using var session = new InferenceSession(probe.ToByteArray(), options);
         var ranges = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var set in inputs)
         {
@@ -129,8 +130,6 @@ public static class ActivationSmoothing
 
     private static string ActivationOf(GraphIndex index, WeightMatMul candidate) =>
         index.Graph.Node.First(n => (n.Name.Length > 0 ? n.Name : n.Output[0]) == candidate.Name).Input[0];
-
-    private static byte[] ToByteArrayForSession(this ModelProto model) => Google.Protobuf.MessageExtensions.ToByteArray(model);
 
     private static string Unique(GraphIndex index, string hint)
     {
