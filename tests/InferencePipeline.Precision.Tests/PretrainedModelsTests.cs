@@ -100,6 +100,18 @@ public sealed class PretrainedModelsTests : IClassFixture<MiniLmFixture>, IDispo
     }
 
     [Fact]
+    public void ResNet18_pooled_features_are_judged_as_vectors_despite_trailing_unit_axes()
+    {
+        var spec = new InferencePipeline.Contracts.TensorSpec(ResNet18Model.InputName, "FP32", ResNet18Model.InputShape.ToArray());
+        using var evaluator = new InferencePipeline.Onnx.Precision.ReferenceAccuracyEvaluator(ResNet18Model.Locate(), [InputFactory.CreateRaw([spec], 1, seed: 3)]);
+
+        var (name, layout) = evaluator.Layouts.Single();
+
+        Assert.Equal(512, layout.LastDimension); // [1, 512, 1, 1]
+        Assert.Equal(AccuracyMetric.Cosine, evaluator.Criteria.MetricFor(name, layout.LastDimension, layout.IsFloatingPoint));
+    }
+
+    [Fact]
     public void A_corrupt_or_foreign_assembly_and_a_missing_resource_give_clear_errors()
     {
         string truncated = _dir.File("truncated.dll");

@@ -123,7 +123,15 @@ public sealed class ReferenceAccuracyEvaluator : IDisposable
             var other => throw new NotSupportedException($"output '{value.Name}' of type {other?.GetType().Name ?? "null"} cannot be judged for accuracy"),
         };
         bool followsMask = maskShape is not null && dimensions.Length >= 3 && dimensions[0] == maskShape[0] && dimensions[1] == maskShape[1];
-        return new OutputLayout(dimensions.Length == 0 ? 1 : Math.Max(1, dimensions[^1]), isFloat, followsMask);
+        // Trailing axes of size 1 (a CNN's pooled [batch, 512, 1, 1] features) do not make each value its own vector.
+        int last = dimensions.Length - 1;
+        while (last > 1 && dimensions[last] == 1)
+        {
+            last--;
+        }
+
+        int vector = last < 0 ? 1 : dimensions[last..].Aggregate(1, (a, d) => a * Math.Max(1, d));
+        return new OutputLayout(vector, isFloat, followsMask);
     }
 
     public void Dispose()
