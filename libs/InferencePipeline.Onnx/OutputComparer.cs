@@ -77,4 +77,81 @@ public static class OutputComparer
 
         return max;
     }
+
+    /// <summary>
+    /// Cosine similarity of each vector of <paramref name="vectorLength"/> consecutive elements (the last axis:
+    /// one embedding, one token's hidden state, one row of logits): their mean and the worst. Two zero vectors
+    /// count as identical, a zero against a non-zero vector as 0, NaN anywhere as −1.
+    /// </summary>
+    public static (double Mean, double Worst, long Vectors) Cosine(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, int vectorLength)
+    {
+        CheckVectors("cosine", expected, actual, vectorLength);
+        double sum = 0, worst = 1;
+        long vectors = expected.Length / vectorLength;
+        for (long v = 0; v < vectors; v++)
+        {
+            var a = expected.Slice((int)(v * vectorLength), vectorLength);
+            var b = actual.Slice((int)(v * vectorLength), vectorLength);
+            double dot = 0, aa = 0, bb = 0;
+            for (int i = 0; i < vectorLength; i++)
+            {
+                dot += (double)a[i] * b[i];
+                aa += (double)a[i] * a[i];
+                bb += (double)b[i] * b[i];
+            }
+
+            double cosine = double.IsNaN(dot + aa + bb) ? -1 : aa == 0 && bb == 0 ? 1 : aa == 0 || bb == 0 ? 0 : dot / Math.Sqrt(aa * bb);
+            sum += cosine;
+            worst = Math.Min(worst, cosine);
+        }
+
+        return (vectors == 0 ? 1 : sum / vectors, worst, vectors);
+    }
+
+    /// <summary>
+    /// Fraction of vectors (along the last axis, <paramref name="vectorLength"/> elements each) whose largest element
+    /// is at the same index in both — for outputs whose meaning is a position or class (start/end logits).
+    /// </summary>
+    public static (double Agreement, long Vectors) ArgmaxAgreement(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, int vectorLength)
+    {
+        CheckVectors("argmax agreement", expected, actual, vectorLength);
+        long vectors = expected.Length / vectorLength, same = 0;
+        for (long v = 0; v < vectors; v++)
+        {
+            if (Argmax(expected.Slice((int)(v * vectorLength), vectorLength)) == Argmax(actual.Slice((int)(v * vectorLength), vectorLength)))
+            {
+                same++;
+            }
+        }
+
+        return (vectors == 0 ? 1 : (double)same / vectors, vectors);
+    }
+
+    private static int Argmax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best] || float.IsNaN(values[i]))
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    private static void CheckVectors(string metric, ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, int vectorLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(vectorLength, 1);
+        if (expected.Length != actual.Length)
+        {
+            throw new ArgumentException($"{metric}: {actual.Length} elements against {expected.Length} expected");
+        }
+
+        if (expected.Length % vectorLength != 0)
+        {
+            throw new ArgumentException($"{metric}: {expected.Length} elements do not split into vectors of {vectorLength}");
+        }
+    }
 }
