@@ -130,7 +130,8 @@ public sealed class DeployCommand : AsyncCommand<DeployCommand.Settings>
             console.MarkupLine("No workspace given (--subscription, --resource-group, --workspace), so nothing was sent to Azure. Deploy the bundle with:");
             foreach (var command in bundle.Commands)
             {
-                console.WriteLine(command);
+                // Plain output: the console would wrap a long command at its width and break copy and paste.
+                System.Console.Out.WriteLine(command);
             }
 
             return 0;
@@ -159,7 +160,8 @@ public sealed class DeployCommand : AsyncCommand<DeployCommand.Settings>
             console.MarkupLine("The bundle is written; it can also be deployed with:");
             foreach (var command in bundle.Commands)
             {
-                console.WriteLine(command);
+                // Plain output: the console would wrap a long command at its width and break copy and paste.
+                System.Console.Out.WriteLine(command);
             }
 
             return 1;
