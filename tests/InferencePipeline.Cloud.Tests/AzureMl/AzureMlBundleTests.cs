@@ -47,12 +47,12 @@ public sealed class AzureMlBundleTests
     }
 
     [Fact]
-    public async Task Commands_name_the_workspace_when_it_is_known_and_quote_paths_a_shell_would_split()
+    public void Commands_name_the_workspace_when_it_is_known_and_quote_paths_a_shell_would_split()
     {
-        var commands = AzureMlCliCommands.For("/tmp/my bundle/endpoint.yml", "/tmp/my bundle/deployment.yml", FakeAzureMl.Workspace);
+        var commands = AzureMlCliCommands.For("bundles/my bundle/endpoint.yml", "bundles/my bundle/deployment.yml", FakeAzureMl.Workspace);
 
         Assert.Equal(
-            $"az ml online-endpoint create --file '/tmp/my bundle/endpoint.yml' --subscription {FakeAzureMl.Subscription} --resource-group ml-rg --workspace-name ml-ws",
+            $"az ml online-endpoint create --file 'bundles/my bundle/endpoint.yml' --subscription {FakeAzureMl.Subscription} --resource-group ml-rg --workspace-name ml-ws",
             commands[0]);
         Assert.EndsWith("--all-traffic --subscription 00000000-1111-2222-3333-444444444444 --resource-group ml-rg --workspace-name ml-ws", commands[1]);
     }
