@@ -6,8 +6,8 @@ namespace InferencePipeline.ModelRepository;
 
 /// <summary>
 /// The baseline serving config the seed calls <c>bert_default</c>: what a plain conversion gets before any
-/// tuning — ONNX Runtime backend, the model's inputs/outputs, one CPU instance, no dynamic batching and no
-/// ORT parameters (so ORT runs with its defaults).
+/// tuning — ONNX Runtime backend, the model's inputs/outputs, one instance (CPU, or GPU on a GPU host), no dynamic
+/// batching and no ORT parameters (so ORT runs with its defaults).
 /// </summary>
 public static class DefaultModelConfig
 {
@@ -21,7 +21,11 @@ public static class DefaultModelConfig
     /// Triton's max_batch_size. When &gt; 0 the first dim of every tensor is the batch dim and is left out of
     /// <c>dims</c>, as Triton requires; 0 means the model does not batch and dims are the full shapes.
     /// </param>
-    public static ModelConfig Create(string name, IReadOnlyList<TensorSpec> inputs, IReadOnlyList<TensorSpec> outputs, int maxBatchSize)
+    /// <param name="gpu">
+    /// One KIND_GPU instance instead of KIND_CPU: the seed's baseline on a GPU host, where Triton's onnxruntime
+    /// backend then runs the CUDA execution provider in fp32 (no accelerator, no precision parameter).
+    /// </param>
+    public static ModelConfig Create(string name, IReadOnlyList<TensorSpec> inputs, IReadOnlyList<TensorSpec> outputs, int maxBatchSize, bool gpu = false)
     {
         ModelNames.Validate(name);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -69,7 +73,7 @@ public static class DefaultModelConfig
             config.Output.Add(output);
         }
 
-        config.InstanceGroup.Add(new ModelInstanceGroup { Count = 1, Kind = ModelInstanceGroup.Types.Kind.Cpu });
+        config.InstanceGroup.Add(new ModelInstanceGroup { Count = 1, Kind = gpu ? ModelInstanceGroup.Types.Kind.Gpu : ModelInstanceGroup.Types.Kind.Cpu });
         return config;
     }
 

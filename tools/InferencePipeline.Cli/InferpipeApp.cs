@@ -27,6 +27,14 @@ public static class InferpipeApp
                 .WithExample("bench", "--url", "http://localhost:8001", "--model", "bert", "--concurrency", "1,2,4", "--csv", "bert.csv")
                 .WithExample("bench", "--url", "http://localhost:8001", "--model", "bert", "--request-rate", "50,100", "--request-distribution", "poisson", "--input-data", "data.json")
                 .WithExample("bench", "--model-file", "model_repository/bert/1/model.onnx", "--batch-size", "8", "--concurrency", "1,2", "--intra-op-threads", "2");
+            config.AddCommand<DeployCommand>("deploy")
+                .WithDescription("Deploy one model of a Triton repository to an Azure ML managed online endpoint: writes and checks the bundle (endpoint.yml, deployment.yml, model_repository/); with a workspace, deploys it blue/green through Azure Resource Manager.")
+                .WithExample("deploy", "--target", "azureml", "--model-repository", "./model_repository", "--model", "bert", "--endpoint", "bert-squad", "--instance-type", "Standard_NC6s_v3", "--output", "./azureml")
+                .WithExample("deploy", "--target", "azureml", "--model-repository", "./model_repository", "--model", "bert", "--endpoint", "bert-squad", "--instance-type", "Standard_NC6s_v3", "--output", "./azureml", "--subscription", "<id>", "--resource-group", "ml-rg", "--workspace", "ml-ws");
+            config.AddCommand<PublishAcaCommand>("publish")
+                .WithDescription("Turn the AppHost's Aspire manifest into Bicep for Azure Container Apps (main.bicep + modules): an app per service, the shared artifacts volume, the stages scaled on their RabbitMQ queues, the Aspire dashboard.")
+                .WithExample("publish", "aca", "--output", "./infra")
+                .WithExample("publish", "aca", "--manifest", "manifest.json", "--output", "./infra");
         });
         return app;
     }

@@ -6,6 +6,15 @@ namespace InferencePipeline.AppHost.Infrastructure;
 
 public static class PipelineInfrastructureExtensions
 {
+    /// <summary>Where every container of a published app mounts the shared artifacts volume (Azure Files in Container Apps).</summary>
+    public const string CloudArtifactsRoot = "/mnt/artifacts";
+
+    /// <summary>The shared volume's name in the manifest.</summary>
+    public const string ArtifactsVolume = "artifacts";
+
+    /// <summary>The setting that tells a service where the artifact store is; a publisher mounts the volume where it points.</summary>
+    public const string ArtifactsRootVariable = "Pipeline__Artifacts__Root";
+
     /// <summary>
     /// RabbitMQ and Redis: containers when Docker runs (and always in publish mode, so the manifest is
     /// deployable), the local apt-installed servers as executables otherwise, or existing servers.
@@ -39,7 +48,7 @@ public static class PipelineInfrastructureExtensions
         project
             .WithReference(infrastructure.RabbitMq)
             .WithForwardedPipelineSettings()
-            .WithEnvironment("Pipeline__Artifacts__Root", artifactsRoot)
+            .WithEnvironment(ArtifactsRootVariable, artifactsRoot)
             .WaitFor(infrastructure.RabbitMqReady)
             .WithHttpHealthCheck("/health");
 
@@ -64,7 +73,9 @@ public static class PipelineInfrastructureExtensions
         var section = project.ApplicationBuilder.Configuration.GetSection("Pipeline");
         foreach (var (key, value) in section.AsEnumerable())
         {
-            if (value is not null)
+            // Only Pipeline:<Section>:<Key>: Aspire keeps its own publishing settings (Pipeline:Step,
+            // Pipeline:OutputPath) at the top of the same section, and those are no service's business.
+            if (value is not null && key.Count(c => c == ':') >= 2)
             {
                 project.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
             }
@@ -73,9 +84,17 @@ public static class PipelineInfrastructureExtensions
         return project;
     }
 
-    /// <summary>Every service on one machine shares this directory; in the cloud it is a mounted volume.</summary>
+    /// <summary>
+    /// Every service on one machine shares this directory; published, it is the shared volume's mount path, the
+    /// same in every container, and no path of this machine reaches the manifest.
+    /// </summary>
     public static string ArtifactsRoot(this IDistributedApplicationBuilder builder)
     {
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return CloudArtifactsRoot;
+        }
+
         var configured = builder.Configuration["Pipeline:Artifacts:Root"];
         var root = string.IsNullOrWhiteSpace(configured)
             ? Path.Combine(builder.AppHostDirectory, "..", "..", "artifacts", "apphost")
@@ -89,6 +108,13 @@ public static class PipelineInfrastructureExtensions
     {
         var rabbit = builder.AddRabbitMQ("rabbitmq");
         var redis = builder.AddRedis("redis");
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            // Durable queues and the saga's state must outlive a container restart in the cloud.
+            rabbit.WithDataVolume("rabbitmq-data");
+            redis.WithDataVolume("redis-data");
+        }
+
         return new(rabbit, rabbit, redis, redis);
     }
 

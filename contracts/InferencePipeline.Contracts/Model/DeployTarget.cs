@@ -4,7 +4,8 @@ namespace InferencePipeline.Contracts;
 /// <param name="Kind">Which kind of target.</param>
 /// <param name="Endpoint">The KServe v2 endpoint for local/Triton targets; the endpoint name for Azure ML.</param>
 /// <param name="Name">The served model's name; defaults to the pipeline's model name.</param>
-public sealed record DeployTarget(DeployTargetKind Kind, string? Endpoint = null, string? Name = null)
+/// <param name="AzureMl">For <see cref="DeployTargetKind.AzureMl"/>: instance type and count, auth mode, workspace.</param>
+public sealed record DeployTarget(DeployTargetKind Kind, string? Endpoint = null, string? Name = null, AzureMlTarget? AzureMl = null)
 {
     public static DeployTarget LocalServer { get; } = new(DeployTargetKind.LocalServer);
 }

@@ -44,7 +44,7 @@ public sealed class ConvertModelConsumer(ArtifactStore store, IOptions<Converter
         await run.ProgressAsync(0.3, $"ONNX Runtime loads the model: {model.Inputs.Count} input(s), {model.Outputs.Count} output(s), opset {model.OpsetVersion}");
 
         var maxBatchSize = MaxBatchSizeFor(model, options.Value.DynamicMaxBatchSize);
-        var config = DefaultConfig(request, model, maxBatchSize);
+        var config = DefaultConfig(request, model, maxBatchSize, ConverterOptions.BaselineOnGpu(options.Value.BaselineInstanceKind, () => ExecutionProviders.Detect().Cuda));
         var onnxUri = ConverterArtifacts.Onnx(request.PipelineId);
         await store.CopyInAsync(sourcePath, onnxUri, ct);
         await run.ProgressAsync(0.6, $"copied the model to {onnxUri}");
@@ -115,11 +115,11 @@ public sealed class ConvertModelConsumer(ArtifactStore store, IOptions<Converter
         }
     }
 
-    private static Inference.ModelConfig DefaultConfig(ConvertModel request, OnnxModelInfo model, int maxBatchSize)
+    private static Inference.ModelConfig DefaultConfig(ConvertModel request, OnnxModelInfo model, int maxBatchSize, bool gpu)
     {
         try
         {
-            return DefaultModelConfig.Create(request.ModelName, model.Inputs, model.Outputs, maxBatchSize);
+            return DefaultModelConfig.Create(request.ModelName, model.Inputs, model.Outputs, maxBatchSize, gpu);
         }
         catch (ArgumentException e)
         {

@@ -11,4 +11,19 @@ public sealed class ConverterOptions
     /// every batch the profiler will try; a fixed first dimension gets 0 (the model does not batch).
     /// </summary>
     public int DynamicMaxBatchSize { get; set; } = 16;
+
+    /// <summary>
+    /// The baseline's instance kind: auto (KIND_GPU where ONNX Runtime's CUDA provider loads, as on the seed's
+    /// V100; KIND_CPU elsewhere), cpu or gpu.
+    /// </summary>
+    public string BaselineInstanceKind { get; set; } = "auto";
+
+    /// <summary>Whether the baseline asks for a GPU instance, given whether CUDA loads on this host.</summary>
+    public static bool BaselineOnGpu(string? kind, Func<bool> cudaLoads) => (kind ?? "auto").Trim().ToLowerInvariant() switch
+    {
+        "gpu" => true,
+        "cpu" => false,
+        "auto" or "" => cudaLoads(),
+        _ => throw new ArgumentException($"Pipeline:Converter:BaselineInstanceKind is '{kind}'; use auto, cpu or gpu.", nameof(kind)),
+    };
 }

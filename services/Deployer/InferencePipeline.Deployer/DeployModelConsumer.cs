@@ -16,15 +16,17 @@ namespace InferencePipeline.Deployer;
 /// Serves the analyzer's choice: copies the chosen config and its model into a deployable Triton repository
 /// (<c>artifacts/&lt;id&gt;/deployer/model_repository/&lt;served name&gt;/</c>) and into the inference server's
 /// repository, loads it over KServe v2, and proves it with a smoke inference compared against ONNX Runtime
-/// before publishing <see cref="ModelDeployed"/>. Local servers and Triton are served the same way (the
-/// repository is a shared directory). Azure ML and Container Apps targets end in <see cref="StageFailed"/>
-/// saying how to serve the chosen entry instead.
+/// before publishing <see cref="ModelDeployed"/>. Local servers, Triton and the inference server container app of
+/// a system published to Container Apps are served the same way (the repository is a shared directory or volume).
+/// An Azure ML target is proven the same way first, then bundled and, with a workspace, deployed to its managed
+/// online endpoint (<see cref="AzureMlTargetDeployer"/>).
 /// </summary>
 public sealed class DeployModelConsumer(
     ArtifactStore artifacts,
     KServeClients clients,
     IOptions<InferenceServerEndpointOptions> server,
     IOptions<DeployerOptions> options,
+    AzureMlConnection azure,
     ILogger<DeployModelConsumer> logger) : IConsumer<DeployModel>
 {
     public const string Stage = "deployer";
@@ -40,7 +42,9 @@ public sealed class DeployModelConsumer(
         StageFailedException.ThrowIfProblem(Problem(request));
         run.Activity?.SetTag("deploy.target", request.Target.Kind.ToString());
         var servedName = request.Target.Name ?? request.ModelName;
-        var endpoint = string.IsNullOrWhiteSpace(request.Target.Endpoint) ? server.Value.GrpcAddress : new Uri(request.Target.Endpoint);
+        var endpoint = string.IsNullOrWhiteSpace(request.Target.Endpoint) || request.Target.Kind == DeployTargetKind.AzureMl
+            ? server.Value.GrpcAddress
+            : new Uri(request.Target.Endpoint);
         var (document, modelPath) = ReadChosenEntry(request, servedName);
 
         var repositoryUri = ArtifactStore.UriFor(request.PipelineId, Stage, RepositoryFolder);
@@ -49,6 +53,16 @@ public sealed class DeployModelConsumer(
 
         await ModelRepositoryLayout.CreateEntryAsync(server.Value.ModelRepository, servedName, modelPath, document, 1, ct);
         var comparison = await ServeAndCheckAsync(run, endpoint, servedName, document.Config, modelPath);
+
+        if (request.Target.Kind == DeployTargetKind.AzureMl)
+        {
+            await run.ProgressAsync(0.7, $"'{servedName}' serves on {endpoint} as Triton will serve it on Azure ML; smoke inference matches ONNX Runtime ({comparison})");
+            var deployed = await new AzureMlTargetDeployer(artifacts, azure, options.Value)
+                .DeployAsync(run, servedName, artifacts.PathFor(repositoryUri), (endpoint, comparison.MaxAbsDiff));
+            logger.LogInformation("Azure ML target {Endpoint} for {Served}: {Result}", request.Target.Endpoint, servedName, deployed.NextSteps ?? deployed.Endpoint);
+            await run.PublishAsync(deployed);
+            return;
+        }
 
         await run.ProgressAsync(1, $"'{servedName}' serves on {endpoint}; smoke inference matches ONNX Runtime ({comparison})");
         logger.LogInformation("Deployed {Served} on {Endpoint}: {Comparison}", servedName, endpoint, comparison);
@@ -71,11 +85,18 @@ public sealed class DeployModelConsumer(
 
         switch (request.Target.Kind)
         {
-            case DeployTargetKind.LocalServer or DeployTargetKind.Triton:
+            case DeployTargetKind.LocalServer or DeployTargetKind.Triton or DeployTargetKind.ContainerApps:
                 break;
-            case DeployTargetKind.AzureMl or DeployTargetKind.ContainerApps:
-                return $"Deploying to {request.Target.Kind} is not supported yet; deploy to LocalServer or Triton, or serve the " +
-                       "Triton entry that Optimal_ConfigFile_Location.txt (beside the analyzer's report) names on your own server.";
+            case DeployTargetKind.AzureMl:
+                if (AzureMlTargetDeployer.Problem(request.Target, request.Target.Name ?? request.ModelName) is { } azureMlProblem)
+                {
+                    return azureMlProblem;
+                }
+
+                // The endpoint names the Azure ML endpoint; the model is proven on the pipeline's own server first.
+                return string.IsNullOrWhiteSpace(request.BestConfigUri)
+                    ? "The DeployModel command names no config to deploy (BestConfigUri from ResultsAnalyzed)."
+                    : null;
             case DeployTargetKind.None:
                 return "The deployment target is None (stop after analysis), so there is nothing to deploy.";
             default:

@@ -2,6 +2,7 @@ using InferencePipeline.Artifacts;
 using InferencePipeline.KServe.Client;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace InferencePipeline.Deployer;
 
@@ -9,7 +10,7 @@ public static class DeployerRegistration
 {
     /// <summary>
     /// The deployer stage: <see cref="DeployModelConsumer"/> on <c>deploy-model</c>, the artifact store and its
-    /// options (<c>Pipeline:InferenceServer</c>, <c>Pipeline:Deployer</c>).
+    /// options (<c>Pipeline:InferenceServer</c>, <c>Pipeline:Deployer</c>), and the connection to Azure for Azure ML targets.
     /// </summary>
     public static IBusRegistrationConfigurator AddDeployer(this IBusRegistrationConfigurator x)
     {
@@ -17,6 +18,8 @@ public static class DeployerRegistration
         x.AddArtifactStore();
         x.AddKServeClient();
         x.AddOptions<DeployerOptions>().BindConfiguration(DeployerOptions.Section);
+        // Made on first use: a pipeline that never targets Azure ML never builds a credential.
+        x.TryAddSingleton(_ => AzureMlConnection.Default());
         return x;
     }
 }

@@ -1,24 +1,16 @@
 using Google.Protobuf;
 using Inference;
-using InferencePipeline.Contracts;
-using InferencePipeline.KServe;
-using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
 
 namespace InferencePipeline.Deployer;
 
 /// <summary>
-/// The deployer's proof that the server serves the model: the same random inputs go through the server
-/// (KServe ModelInfer, tensors in raw_input_contents) and through an ONNX Runtime session on the same
-/// file with the config's ORT settings; the outputs are compared element by element.
+/// The deployer's proof that the server serves the model: the inputs of <see cref="ServedModelCheck"/> go through the
+/// server (KServe ModelInfer, tensors in raw_input_contents) and the answer is compared element by element with
+/// ONNX Runtime's on the same file with the config's ORT settings.
 /// </summary>
 public static class SmokeInference
 {
-    private const int Seed = 1234;
-
-    /// <summary>Non-batch dims the config leaves dynamic get this size: small, but more than the degenerate 1.</summary>
-    private const long DynamicDimSize = 8;
-
     public static async Task<OutputComparison> RunAsync(
         GRPCInferenceService.GRPCInferenceServiceClient client,
         string servedName,
@@ -26,21 +18,11 @@ public static class SmokeInference
         string modelPath,
         CancellationToken cancellationToken)
     {
-        var hasBatch = config.MaxBatchSize > 0;
-        // Two samples when the model batches, so a server that mixes up samples in a batch shows.
-        var batchSize = hasBatch ? Math.Min(2, config.MaxBatchSize) : 1;
-        var specs = config.Input
-            .Select(input => new TensorSpec(input.Name, KServeName(input.DataType), hasBatch ? [-1, .. input.Dims] : input.Dims.ToList()))
-            .ToList();
-        var inputs = InputFactory.CreateRaw(specs, batchSize, Seed, dynamicDimSize: DynamicDimSize);
-
+        var (inputs, batchSize) = ServedModelCheck.Inputs(config);
         var served = await InferOnServerAsync(client, servedName, inputs, cancellationToken);
-        var expected = InferInProcess(config, modelPath, inputs, batchSize);
+        var expected = ServedModelCheck.Expected(config, modelPath, inputs, batchSize);
         return OutputComparer.Compare(expected, served);
     }
-
-    private static string KServeName(DataType dataType) =>
-        TensorDataType.FromConfig(dataType)?.Name ?? throw new ArgumentException($"Triton datatype {dataType} has no KServe v2 name", nameof(dataType));
 
     private static async Task<Dictionary<string, float[]>> InferOnServerAsync(
         GRPCInferenceService.GRPCInferenceServiceClient client,
@@ -71,24 +53,5 @@ public static class SmokeInference
         }
 
         return outputs;
-    }
-
-    private static Dictionary<string, float[]> InferInProcess(ModelConfig config, string modelPath, IReadOnlyList<RawInputTensor> inputs, int batchSize)
-    {
-        using var session = OrtSessionFactory.Create(modelPath, OrtConfigParameters.Read(config));
-        var values = inputs.Select(input =>
-        {
-            // Triton's reshape: the config's dims are what clients send, the reshape is what the model takes.
-            var declared = config.Input.First(i => i.Name == input.Name);
-            if (declared.Reshape is null)
-            {
-                return input.ToNamedOnnxValue();
-            }
-
-            long[] shape = config.MaxBatchSize > 0 ? [batchSize, .. declared.Reshape.Shape] : [.. declared.Reshape.Shape];
-            return TensorBytes.ToNamedOnnxValue(input.Name, input.DataType, shape, input.Data);
-        }).ToList();
-        using var results = session.Run(values);
-        return OnnxOutputs.ToFloatArrays(results);
     }
 }

@@ -89,4 +89,16 @@ public sealed class DefaultModelConfigTests
             DefaultModelConfig.Create("m", [new TensorSpec("x", "FP32", [])], one, 1)).Message);
         Assert.Throws<ArgumentException>(() => DefaultModelConfig.Create("m", [], one, 1));
     }
+
+    [Fact]
+    public void On_a_gpu_host_the_baseline_is_the_seeds_one_gpu_instance_with_cuda_in_fp32()
+    {
+        var config = DefaultModelConfig.Create("bert_default", DemoModels.BertInputs(), DemoModels.BertOutputs(), maxBatchSize: 8, gpu: true);
+
+        var group = Assert.Single(config.InstanceGroup);
+        Assert.Equal((1, ModelInstanceGroup.Types.Kind.Gpu), (group.Count, group.Kind));
+        var ort = OrtConfigParameters.Read(config);
+        Assert.Equal(("CUDA", "fp32"), (ort.ExecutionProvider, ort.Precision));
+        Assert.Null(config.DynamicBatching);
+    }
 }

@@ -11,6 +11,7 @@ using InferencePipeline.Onnx;
 using InferencePipeline.Stages.Tests.Profiler;
 using InferencePipeline.Testing;
 using InferencePipeline.Testing.Models;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace InferencePipeline.Stages.Tests.Deployer;
@@ -81,21 +82,107 @@ public sealed class DeployModelConsumerTests(EmbeddedServerFixture server, ITest
         Assert.Null(stage.SinglePublishedNow<ModelDeployed>());
     }
 
-    [Theory]
-    [InlineData(DeployTargetKind.AzureMl, "not supported yet")]
-    [InlineData(DeployTargetKind.ContainerApps, "not supported yet")]
-    [InlineData(DeployTargetKind.None, "nothing to deploy")]
-    public async Task Targets_without_a_deployer_fail_clearly(DeployTargetKind kind, string reason)
+    [Fact]
+    public async Task The_none_target_fails_clearly()
     {
         await using var stage = await StageHarness.StartAsync(x => x.AddDeployer(), server.Settings);
         var id = Guid.NewGuid();
         var configUri = await WriteChosenConfigAsync(stage.Store, id);
 
-        await stage.SendAndPollAsync(new DeployModel(id, "add", configUri, new DeployTarget(kind, "my-endpoint")), Timeout);
+        await stage.SendAndPollAsync(new DeployModel(id, "add", configUri, new DeployTarget(DeployTargetKind.None, "my-endpoint")), Timeout);
+
+        var failed = Assert.IsType<StageFailed>(stage.SinglePublishedNow<StageFailed>());
+        Assert.Contains("nothing to deploy", failed.Reason);
+        Assert.Null(stage.SinglePublishedNow<ModelDeployed>());
+    }
+
+    [Fact]
+    public async Task Container_apps_target_serves_on_the_systems_inference_server()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddDeployer(), server.Settings);
+        var id = Guid.NewGuid();
+        var configUri = await WriteChosenConfigAsync(stage.Store, id);
+        var served = $"add_aca_{Guid.NewGuid():N}"[..16];
+
+        await stage.SendAndPollAsync(new DeployModel(id, "add", configUri, new DeployTarget(DeployTargetKind.ContainerApps, Name: served)), Timeout);
+
+        var deployed = Assert.IsType<ModelDeployed>(stage.SinglePublishedNow<ModelDeployed>());
+        Assert.Equal(server.Server.GrpcAddress, new Uri(deployed.Endpoint));
+        Assert.InRange(deployed.MaxAbsDiff, 0, 1e-6);
+        await TryUnloadAsync(served);
+    }
+
+    [Fact]
+    public async Task Azure_ml_target_without_a_workspace_proves_the_entry_writes_the_bundle_and_the_commands()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddDeployer(), server.Settings);
+        var id = Guid.NewGuid();
+        var configUri = await WriteChosenConfigAsync(stage.Store, id);
+        var served = $"add_aml_{Guid.NewGuid():N}"[..16];
+        var target = new DeployTarget(DeployTargetKind.AzureMl, "add-endpoint", served, new AzureMlTarget("Standard_NC6s_v3", 2));
+
+        await stage.SendAndPollAsync(new DeployModel(id, "add", configUri, target), Timeout);
+
+        Assert.Null(stage.SinglePublishedNow<StageFailed>());
+        var deployed = Assert.IsType<ModelDeployed>(stage.SinglePublishedNow<ModelDeployed>());
+        output.WriteLine(deployed.NextSteps);
+        Assert.Equal($"artifacts/{id:N}/deployer/azureml", deployed.RepositoryUri);
+        Assert.InRange(deployed.MaxAbsDiff, 0, 1e-6);
+        var bundle = stage.Store.PathFor(deployed.RepositoryUri);
+        Assert.Contains($"az ml online-endpoint create --file {Path.Combine(bundle, "endpoint.yml")}", deployed.NextSteps);
+        Assert.Contains($"az ml online-deployment create --file {Path.Combine(bundle, "deployment.yml")} --all-traffic", deployed.NextSteps);
+        Assert.Contains("instance_count: 2", File.ReadAllText(Path.Combine(bundle, "deployment.yml")));
+        Assert.True(File.Exists(Path.Combine(bundle, "model_repository", served, "1", "model.onnx")));
+        Assert.Equal(served, ModelConfigFile.Read(Path.Combine(bundle, "model_repository", served, "config.pbtxt")).Name);
+        await TryUnloadAsync(served);
+    }
+
+    [Theory]
+    [InlineData("add_endpoint", "Standard_NC6s_v3", "Azure ML would refuse the endpoint name 'add_endpoint'")]
+    [InlineData("add-endpoint", "NC6", "is not an Azure VM size")]
+    public async Task Azure_ml_target_azure_would_refuse_fails_the_stage_before_serving(string endpoint, string instanceType, string reason)
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddDeployer(), server.Settings);
+        var id = Guid.NewGuid();
+        var configUri = await WriteChosenConfigAsync(stage.Store, id);
+
+        await stage.SendAndPollAsync(new DeployModel(id, "add", configUri, new DeployTarget(DeployTargetKind.AzureMl, endpoint, "add_refused", new AzureMlTarget(instanceType))), Timeout);
 
         var failed = Assert.IsType<StageFailed>(stage.SinglePublishedNow<StageFailed>());
         Assert.Contains(reason, failed.Reason);
+        Assert.False(Directory.Exists(Path.Combine(server.Repository.Root, "add_refused")));
+    }
+
+    [Fact]
+    public async Task Azure_ml_target_with_a_workspace_but_no_credential_fails_asking_to_sign_in()
+    {
+        // EnvironmentCredential with no AZURE_* variables: what a machine without a sign-in gives, offline and at once.
+        var connection = new AzureMlConnection(new HttpClient(), new Azure.Identity.EnvironmentCredential(), new InferencePipeline.Cloud.Arm.ArmOptions(), TimeProvider.System);
+        await using var stage = await StageHarness.StartAsync(x =>
+        {
+            x.AddSingleton(connection);
+            x.AddDeployer();
+        }, server.Settings);
+        var id = Guid.NewGuid();
+        var configUri = await WriteChosenConfigAsync(stage.Store, id);
+        var served = $"add_cred_{Guid.NewGuid():N}"[..16];
+        var target = new DeployTarget(DeployTargetKind.AzureMl, "add-endpoint", served,
+            new AzureMlTarget("Standard_NC6s_v3", SubscriptionId: Guid.NewGuid().ToString(), ResourceGroup: "ml-rg", Workspace: "ml-ws"));
+
+        await stage.SendAndPollAsync(new DeployModel(id, "add", configUri, target), Timeout);
+
+        var failed = Assert.IsType<StageFailed>(stage.SinglePublishedNow<StageFailed>());
+        output.WriteLine(failed.Reason);
+        Assert.Contains("No Azure credential is available", failed.Reason);
+        Assert.Contains("az login", failed.Reason);
         Assert.Null(stage.SinglePublishedNow<ModelDeployed>());
+        await TryUnloadAsync(served);
+    }
+
+    private async Task TryUnloadAsync(string served)
+    {
+        using var channel = KServeChannel.Create(server.Server.GrpcAddress);
+        await new GRPCInferenceService.GRPCInferenceServiceClient(channel).RepositoryModelUnloadAsync(new RepositoryModelUnloadRequest { ModelName = served });
     }
 
     [Fact]

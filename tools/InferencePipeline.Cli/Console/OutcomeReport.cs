@@ -48,6 +48,10 @@ public static class OutcomeReport
         if (outcome.Deployed is { } deployed)
         {
             console.MarkupLine($"Deployed:     model [bold]{Markup.Escape(deployed.ServedModelName)}[/] at {Markup.Escape(deployed.Endpoint)} (smoke test max |diff| {deployed.MaxAbsDiff:0.###e+0})");
+            if (deployed.NextSteps is { } next)
+            {
+                console.MarkupLine($"Next:         {Markup.Escape(next)}");
+            }
         }
     }
 }

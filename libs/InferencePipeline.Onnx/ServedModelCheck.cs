@@ -1,0 +1,57 @@
+using Inference;
+using InferencePipeline.Contracts;
+using InferencePipeline.KServe;
+using InferencePipeline.ModelRepository;
+
+namespace InferencePipeline.Onnx;
+
+/// <summary>
+/// The proof that a server serves the model a config names, whatever protocol reaches it: the same seeded random
+/// inputs for the config's tensors, and the answer ONNX Runtime gives in this process on the same file with the
+/// config's ORT settings (and Triton's reshape), to compare the server's answer with.
+/// </summary>
+public static class ServedModelCheck
+{
+    private const int Seed = 1234;
+
+    /// <summary>Non-batch dims the config leaves dynamic get this size: small, but more than the degenerate 1.</summary>
+    private const long DynamicDimSize = 8;
+
+    /// <summary>
+    /// Inputs for one request: two samples when the model batches (so a server that mixes up samples in a batch
+    /// shows), one otherwise.
+    /// </summary>
+    public static (IReadOnlyList<RawInputTensor> Inputs, int BatchSize) Inputs(ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var hasBatch = config.MaxBatchSize > 0;
+        var batchSize = hasBatch ? Math.Min(2, config.MaxBatchSize) : 1;
+        var specs = config.Input
+            .Select(input => new TensorSpec(input.Name, KServeName(input.DataType), hasBatch ? [-1, .. input.Dims] : input.Dims.ToList()))
+            .ToList();
+        return (InputFactory.CreateRaw(specs, batchSize, Seed, dynamicDimSize: DynamicDimSize), batchSize);
+    }
+
+    /// <summary>What ONNX Runtime answers in this process, output name → values as floats.</summary>
+    public static Dictionary<string, float[]> Expected(ModelConfig config, string modelPath, IReadOnlyList<RawInputTensor> inputs, int batchSize)
+    {
+        using var session = OrtSessionFactory.Create(modelPath, OrtConfigParameters.Read(config));
+        var values = inputs.Select(input =>
+        {
+            // Triton's reshape: the config's dims are what clients send, the reshape is what the model takes.
+            var declared = config.Input.First(i => i.Name == input.Name);
+            if (declared.Reshape is null)
+            {
+                return input.ToNamedOnnxValue();
+            }
+
+            long[] shape = config.MaxBatchSize > 0 ? [batchSize, .. declared.Reshape.Shape] : [.. declared.Reshape.Shape];
+            return TensorBytes.ToNamedOnnxValue(input.Name, input.DataType, shape, input.Data);
+        }).ToList();
+        using var results = session.Run(values);
+        return OnnxOutputs.ToFloatArrays(results);
+    }
+
+    private static string KServeName(DataType dataType) =>
+        TensorDataType.FromConfig(dataType)?.Name ?? throw new ArgumentException($"Triton datatype {dataType} has no KServe v2 name", nameof(dataType));
+}

@@ -1,0 +1,2 @@
+global using InferencePipeline.Cloud.AzureMl;
+global using InferencePipeline.Cloud.Tests.FakeAzure;
