@@ -19,24 +19,43 @@ public static class SmokeInference
     /// <summary>Non-batch dims the config leaves dynamic get this size: small, but more than the degenerate 1.</summary>
     private const long DynamicDimSize = 8;
 
+    /// <param name="sizes">
+    /// The pipeline's inputs (<see cref="ModelConverted.Inputs"/>): where one gives a size for a dim the config
+    /// leaves open, the smoke inference sends that size (a CNN may need its image size); null or no size: 8.
+    /// </param>
     public static async Task<OutputComparison> RunAsync(
         GRPCInferenceService.GRPCInferenceServiceClient client,
         string servedName,
         ModelConfig config,
         string modelPath,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyList<TensorSpec>? sizes = null)
     {
         var hasBatch = config.MaxBatchSize > 0;
         // Two samples when the model batches, so a server that mixes up samples in a batch shows.
         var batchSize = hasBatch ? Math.Min(2, config.MaxBatchSize) : 1;
         var specs = config.Input
-            .Select(input => new TensorSpec(input.Name, KServeName(input.DataType), hasBatch ? [-1, .. input.Dims] : input.Dims.ToList()))
+            .Select(input => new TensorSpec(input.Name, KServeName(input.DataType), hasBatch ? [-1, .. Dims(input, sizes, hasBatch)] : Dims(input, sizes, hasBatch)))
             .ToList();
         var inputs = InputFactory.CreateRaw(specs, batchSize, Seed, dynamicDimSize: DynamicDimSize);
 
         var served = await InferOnServerAsync(client, servedName, inputs, cancellationToken);
         var expected = InferInProcess(config, modelPath, inputs, batchSize);
         return OutputComparer.Compare(expected, served);
+    }
+
+    /// <summary>The config's dims of one input (without the batch), each open one given the pipeline's size where it has one.</summary>
+    private static List<long> Dims(ModelInput input, IReadOnlyList<TensorSpec>? sizes, bool hasBatch)
+    {
+        var dims = input.Dims.ToList();
+        var declared = sizes?.FirstOrDefault(s => s.Name == input.Name)?.Shape;
+        var inner = declared is null ? null : hasBatch ? declared.Skip(1).ToList() : declared.ToList();
+        if (inner is null || inner.Count != dims.Count)
+        {
+            return dims;
+        }
+
+        return dims.Select((d, i) => d < 0 && inner[i] > 0 ? inner[i] : d).ToList();
     }
 
     private static string KServeName(DataType dataType) =>
