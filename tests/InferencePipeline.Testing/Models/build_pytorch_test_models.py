@@ -1,4 +1,4 @@
-# Builds the PyTorch test models of the exporter's tests into the folder given as the only argument.
+# Builds the PyTorch test models (exporter, converter and convert-command tests) into the folder given as the only argument.
 # Random weights, fixed seed; each model is small so that its export takes about a second.
 import os
 import sys
