@@ -191,8 +191,7 @@ public sealed class ConvertModelConsumer(
         }
         catch (InvalidModelException e)
         {
-            throw new StageFailedException(
-                e.RemedyIncluded ? e.Message : $"{e.Message.TrimEnd('.', ' ')}. Re-export the model to ONNX and check that the file was copied whole.", e);
+            throw new StageFailedException(ModelProblem.Describe(e), e);
         }
     }
 

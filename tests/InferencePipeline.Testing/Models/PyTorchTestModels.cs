@@ -34,7 +34,7 @@ public sealed class PyTorchTestModels : IAsyncLifetime
     /// <summary>Pickled CNN, input FP32 [-1,3,-1,-1], 5 logits.</summary>
     public string Cnn => Path.Combine(Models, "cnn.pth");
 
-    /// <summary>Traced BERT-shaped encoder (vocab 100, max length 64): input_ids, attention_mask, token_type_ids INT64 [-1,-1] → start, end.</summary>
+    /// <summary>Traced BERT-shaped encoder (vocab 100, max length 256, the seed's sequence length): input_ids, attention_mask, token_type_ids INT64 [-1,-1] → start, end.</summary>
     public string Bert => Path.Combine(Models, "bert.pt");
 
     /// <summary>The same encoder traced under torch.no_grad(): holds the fused aten::_transformer_encoder_layer_fwd.</summary>

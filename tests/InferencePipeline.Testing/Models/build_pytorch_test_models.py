@@ -17,7 +17,7 @@ def path(name):
 class BertShaped(nn.Module):
     """Token, segment and position embeddings, a 2-layer encoder, start/end logits: the seed's interface."""
 
-    def __init__(self, vocab=100, hidden=32, max_len=64):
+    def __init__(self, vocab=100, hidden=32, max_len=256):
         super().__init__()
         self.tokens = nn.Embedding(vocab, hidden)
         self.segments = nn.Embedding(2, hidden)

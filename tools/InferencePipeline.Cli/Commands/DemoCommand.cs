@@ -39,11 +39,18 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         }
         else if (!File.Exists(modelPath))
         {
-            console.MarkupLine($"[red]No model file at {Markup.Escape(Path.GetFullPath(modelPath))}.[/] Give --model the path of an .onnx file.");
+            console.MarkupLine($"[red]No model file at {Markup.Escape(Path.GetFullPath(modelPath))}.[/] Give --model the path of an .onnx, .pt or .pth file.");
             return 2;
         }
 
-        var request = settings.ToRequest(modelPath);
+        var inputs = ShapeInputs.From(settings, modelPath, out var shapeError);
+        if (inputs is null)
+        {
+            console.MarkupLine($"[red]{Markup.Escape(shapeError!)}[/]");
+            return 2;
+        }
+
+        var request = settings.ToRequest(modelPath, inputs);
         await using var host = await PipelineHost.InProcessAsync(output, cancellationToken);
         console.MarkupLine($"Pipeline [bold]{request.PipelineId:N}[/] for model [bold]{Markup.Escape(request.ModelName)}[/], p99 budget {request.Constraints.MaxLatencyP99Ms} ms, embedded inference server at {host.InferenceServerAddress}");
 
