@@ -1,5 +1,6 @@
 using InferencePipeline.Contracts;
 using InferencePipeline.KServe;
+using InferencePipeline.ModelRepository.OnnxFiles;
 using InferencePipeline.Onnx.Files;
 using Microsoft.ML.OnnxRuntime;
 

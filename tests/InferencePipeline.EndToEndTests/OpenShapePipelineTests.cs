@@ -68,6 +68,20 @@ public sealed class OpenShapePipelineTests(PyTorchTestModels models) : IClassFix
     }
 
     [Fact]
+    public async Task A_model_with_external_data_goes_through_every_stage_with_its_data_beside_every_copy()
+    {
+        var model = Path.Combine(_root, "uploads", "external", "model.onnx");
+        OpenShapeModels.WriteWithExternalData(model, "weights.bin");
+
+        var outcome = await RunAsync(TestRequests.For(model, "external"));
+
+        ReportChecks.AssertReportWritten(outcome, _host.LocalPath);
+        var deployed = Assert.IsType<ModelDeployed>(outcome.Deployed);
+        Assert.True(File.Exists(Path.Combine(_host.LocalPath(deployed.RepositoryUri), deployed.ServedModelName, "1", "weights.bin")));
+        Assert.True(deployed.MaxAbsDiff <= 1e-6, $"the served model answers {deployed.MaxAbsDiff} away from ONNX Runtime's");
+    }
+
+    [Fact]
     public async Task A_torchscript_model_is_exported_and_goes_through_every_stage()
     {
         var request = TestRequests.For(models.Mlp, "mlp_torchscript") with { Inputs = [new("x", "float32", [-1, 16])], OnnxOpset = 13 };

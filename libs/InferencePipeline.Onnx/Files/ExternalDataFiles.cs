@@ -1,3 +1,5 @@
+using InferencePipeline.ModelRepository.OnnxFiles;
+
 namespace InferencePipeline.Onnx.Files;
 
 /// <summary>

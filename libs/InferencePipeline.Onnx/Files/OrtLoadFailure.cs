@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 
+using InferencePipeline.ModelRepository.OnnxFiles;
+
 namespace InferencePipeline.Onnx.Files;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using Inference;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
-using InferencePipeline.Onnx.Files;
 
 namespace InferencePipeline.Converter;
 
@@ -27,14 +26,9 @@ public static class BaselineEntry
         DefaultModelConfig.Create(modelName, model.Inputs, model.Outputs, maxBatchSize);
 
     /// <summary>
-    /// Writes <c>&lt;repository&gt;/&lt;model&gt;/config.pbtxt</c> and <c>&lt;version&gt;/model.onnx</c> with the model's
-    /// external-data files beside it (written first, so a server that sees the model sees its data).
+    /// Writes <c>&lt;repository&gt;/&lt;model&gt;/config.pbtxt</c> and <c>1/model.onnx</c>, with the model's external-data
+    /// files beside it.
     /// </summary>
-    public static async Task<string> WriteAsync(
-        string repository, string modelName, string onnxPath, OnnxModelInfo model, ModelConfig config, CancellationToken ct)
-    {
-        string entryModel = ModelRepositoryLayout.ModelPath(repository, modelName, 1);
-        await OnnxModelFiles.CopyExternalDataAsync(onnxPath, entryModel, model.ExternalDataFiles ?? [], ct);
-        return await ModelRepositoryLayout.CreateEntryAsync(repository, modelName, onnxPath, config, 1, ct);
-    }
+    public static Task<string> WriteAsync(string repository, string modelName, string onnxPath, ModelConfig config, CancellationToken ct) =>
+        ModelRepositoryLayout.CreateEntryAsync(repository, modelName, onnxPath, config, 1, ct);
 }

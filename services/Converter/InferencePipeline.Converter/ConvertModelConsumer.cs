@@ -3,7 +3,7 @@ using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
 using InferencePipeline.Converter.PyTorch;
 using InferencePipeline.Onnx;
-using InferencePipeline.Onnx.Files;
+using InferencePipeline.ModelRepository.OnnxFiles;
 using InferencePipeline.Stages;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -84,7 +84,7 @@ public sealed class ConvertModelConsumer(
             await run.ProgressAsync(0.8, $"copied the model{(external.Length > 0 ? " and its external data" : "")} to {onnxUri}");
         }
 
-        await BaselineEntry.WriteAsync(store.PathFor(ConverterArtifacts.Repository(request.PipelineId)), request.ModelName, onnxPath, model, config, ct);
+        await BaselineEntry.WriteAsync(store.PathFor(ConverterArtifacts.Repository(request.PipelineId)), request.ModelName, onnxPath, config, ct);
         var configUri = ConverterArtifacts.DefaultConfig(request.PipelineId, request.ModelName);
         run.Activity?.SetTag("model.max_batch_size", maxBatchSize);
         logger.LogInformation("Pipeline {PipelineId}: accepted {Format} model {Model} ({Uri}), max_batch_size {MaxBatchSize}, inputs {Inputs}, config {ConfigUri}",

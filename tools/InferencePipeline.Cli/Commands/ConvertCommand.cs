@@ -3,7 +3,7 @@ using InferencePipeline.Converter;
 using InferencePipeline.Converter.PyTorch;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
-using InferencePipeline.Onnx.Files;
+using InferencePipeline.ModelRepository.OnnxFiles;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace InferencePipeline.Onnx.Files;
+namespace InferencePipeline.ModelRepository.OnnxFiles;
 
 /// <summary>
 /// Walks an ONNX file's protobuf wire format without building the model: it reads the header fields and the

@@ -1,4 +1,4 @@
-namespace InferencePipeline.Onnx.Files;
+namespace InferencePipeline.ModelRepository.OnnxFiles;
 
 /// <summary>
 /// One tensor whose bytes live outside the model file (ONNX external data): the file it names, relative to the

@@ -1,4 +1,4 @@
-namespace InferencePipeline.Onnx.Files;
+namespace InferencePipeline.ModelRepository.OnnxFiles;
 
 /// <summary>
 /// Copies a model as a whole: the .onnx file and its external-data files, which ONNX Runtime looks for relative to
@@ -7,7 +7,37 @@ namespace InferencePipeline.Onnx.Files;
 /// </summary>
 public static class OnnxModelFiles
 {
-    /// <param name="externalDataFiles">The model's external-data files relative to its folder (<see cref="ExternalDataFiles.Check"/>).</param>
+    /// <summary>
+    /// The external-data files of a model that a copy must take along: each distinct location that names an
+    /// existing file inside the model's folder. Locations that do not (absolute, "..", missing) are not copied;
+    /// the converter refuses such models, and ONNX Runtime says why when anything else loads one. A file that does
+    /// not scan as protobuf has none.
+    /// </summary>
+    public static IReadOnlyList<string> ExternalDataOf(string modelPath)
+    {
+        OnnxFileFacts facts;
+        try
+        {
+            facts = OnnxFileScanner.Scan(modelPath);
+        }
+        catch (InvalidDataException)
+        {
+            return [];
+        }
+
+        // A model reached through a link (the profiler links its variants to one copy) keeps its data beside the target.
+        var real = new FileInfo(modelPath).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(modelPath);
+        string folder = Path.GetDirectoryName(real)! + Path.DirectorySeparatorChar;
+        return facts.ExternalData
+            .Select(t => t.Location)
+            .Distinct(StringComparer.Ordinal)
+            .Where(location => location.Length > 0 && !Path.IsPathRooted(location) && !location.Split('/', '\\').Contains(".."))
+            .Where(location => Path.GetFullPath(Path.Combine(folder, location)).StartsWith(folder, StringComparison.Ordinal)
+                               && File.Exists(Path.Combine(folder, location)))
+            .ToList();
+    }
+
+    /// <param name="externalDataFiles">The model's external-data files relative to its folder (<see cref="ExternalDataOf"/>, or the converter's checked list).</param>
     public static async Task CopyAsync(string sourceModel, string targetModel, IReadOnlyList<string> externalDataFiles, CancellationToken ct = default)
     {
         await CopyExternalDataAsync(sourceModel, targetModel, externalDataFiles, ct);
@@ -17,7 +47,8 @@ public static class OnnxModelFiles
     /// <summary>Only the external-data files, to where a model copied to <paramref name="targetModel"/> looks for them.</summary>
     public static async Task CopyExternalDataAsync(string sourceModel, string targetModel, IReadOnlyList<string> externalDataFiles, CancellationToken ct = default)
     {
-        string sourceFolder = Path.GetDirectoryName(Path.GetFullPath(sourceModel))!;
+        var real = new FileInfo(sourceModel).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(sourceModel);
+        string sourceFolder = Path.GetDirectoryName(real)!;
         string targetFolder = Path.GetDirectoryName(Path.GetFullPath(targetModel))!;
         foreach (var file in externalDataFiles)
         {

@@ -1,4 +1,4 @@
-namespace InferencePipeline.Onnx.Files;
+namespace InferencePipeline.ModelRepository.OnnxFiles;
 
 /// <summary>
 /// What an ONNX file's bytes say before any runtime reads it: the IR version, the default-domain opset (0 when
