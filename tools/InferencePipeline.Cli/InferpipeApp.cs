@@ -20,7 +20,7 @@ public static class InferpipeApp
             }
 
             config.AddCommand<DemoCommand>("demo")
-                .WithDescription("Run the whole pipeline in this process (in-memory bus, embedded inference server) on the demo BERT model or your ONNX model.")
+                .WithDescription("Run the whole pipeline in this process (in-memory bus, embedded inference server) on the demo BERT model or your ONNX or PyTorch model.")
                 .WithExample("demo")
                 .WithExample("demo", "--model", "my_model.onnx", "--latency-budget-ms", "20", "--output", "./out")
                 .WithExample("demo", "--model", "sentence_encoder.onnx", "--shape", "input_ids:128", "--shape", "attention_mask:128");

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 
 namespace InferencePipeline.Cli.Commands;
 
-/// <summary><c>inferpipe demo</c>: the whole pipeline in one process, on the demo BERT model or the user's.</summary>
+/// <summary><c>inferpipe demo</c>: the whole pipeline in one process, on the demo BERT model or the user's (ONNX or PyTorch, sized with --shape).</summary>
 public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
 {
     public sealed class Settings : PipelineRequestSettings
