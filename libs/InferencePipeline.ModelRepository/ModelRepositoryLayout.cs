@@ -1,6 +1,7 @@
 using System.Globalization;
 using Inference;
 using InferencePipeline.Contracts;
+using InferencePipeline.ModelRepository.OnnxFiles;
 
 namespace InferencePipeline.ModelRepository;
 
@@ -34,7 +35,7 @@ public static class ModelRepositoryLayout
 
     /// <summary>
     /// Writes one repository entry: config.pbtxt (its name set to <paramref name="modelName"/> when empty) and
-    /// the ONNX file copied to <c>&lt;version&gt;/model.onnx</c>. Both are written to temp files and renamed,
+    /// the ONNX file copied to <c>&lt;version&gt;/model.onnx</c>, with its external-data files beside it. Both are written to temp files and renamed,
     /// so a server scanning the repository never sees half a model. Returns the entry directory.
     /// </summary>
     public static Task<string> CreateEntryAsync(
@@ -83,6 +84,8 @@ public static class ModelRepositoryLayout
 
         Directory.CreateDirectory(versionDir);
         string target = Path.Combine(versionDir, ModelFileName);
+        // A model over 2 GB keeps its weights in external-data files, which must sit beside every copy.
+        await OnnxModelFiles.CopyExternalDataAsync(onnxSourcePath, target, OnnxModelFiles.ExternalDataOf(onnxSourcePath), cancellationToken).ConfigureAwait(false);
         string temp = Path.Combine(versionDir, $".{ModelFileName}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -132,7 +135,7 @@ public static class ModelRepositoryLayout
 
     /// <summary>
     /// The model.onnx the config at <paramref name="configPath"/> serves: the one in its entry's highest version
-    /// directory that has one, as Triton picks it.
+    /// directory that has one, as Triton picks it (the file a link there points to).
     /// </summary>
     /// <param name="remedy">What the reader should do when there is none (it depends on which stage wrote the entry).</param>
     /// <exception cref="FileNotFoundException">No version directory of the entry holds a model.onnx.</exception>
@@ -146,7 +149,9 @@ public static class ModelRepositoryLayout
             string candidate = Path.Combine(entry, versions[i].ToString(CultureInfo.InvariantCulture), ModelFileName);
             if (File.Exists(candidate))
             {
-                return candidate;
+                // Through a link (Model Analyzer-style variants link one model file) to the file itself: ONNX Runtime
+                // looks for external data beside the path it is given but allows only the real file's folder.
+                return new FileInfo(candidate).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? candidate;
             }
         }
 

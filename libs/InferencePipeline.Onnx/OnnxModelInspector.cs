@@ -1,8 +1,8 @@
-using Google.Protobuf;
 using InferencePipeline.Contracts;
 using InferencePipeline.KServe;
+using InferencePipeline.ModelRepository.OnnxFiles;
+using InferencePipeline.Onnx.Files;
 using Microsoft.ML.OnnxRuntime;
-using Onnx;
 
 namespace InferencePipeline.Onnx;
 
@@ -13,9 +13,16 @@ namespace InferencePipeline.Onnx;
 public static class OnnxModelInspector
 {
     /// <summary>
-    /// Inputs/outputs (symbolic dims → -1), opset and producer of <paramref name="modelPath"/>.
-    /// Throws <see cref="InvalidModelException"/> naming the file and the cause for a missing, corrupt or
-    /// unloadable file.
+    /// Protobuf cannot hold a message of 2 GiB or more, so neither can one .onnx file: bigger models keep their
+    /// weights in external-data files.
+    /// </summary>
+    public const long MaxSingleFileBytes = int.MaxValue;
+
+    /// <summary>
+    /// Inputs/outputs (symbolic dims → -1, with the model's names for them), opset, IR version, producer and
+    /// external-data files of <paramref name="modelPath"/>. Throws <see cref="InvalidModelException"/> naming the
+    /// file and the cause for a missing, corrupt or unloadable file, a single file over 2 GB, external data
+    /// outside the model's folder or missing, and an IR version or opset this ONNX Runtime cannot run.
     /// </summary>
     public static OnnxModelInfo Inspect(string modelPath)
     {
@@ -25,6 +32,22 @@ public static class OnnxModelInspector
             throw new InvalidModelException(modelPath, $"model file '{modelPath}' does not exist",
                 new FileNotFoundException(null, modelPath));
         }
+
+        RequireProtobufSize(modelPath);
+
+        // A file whose bytes do not even scan is left to ONNX Runtime, whose error then says what it makes of it.
+        OnnxFileFacts? facts = null;
+        InvalidDataException? scanError = null;
+        try
+        {
+            facts = OnnxFileScanner.Scan(modelPath);
+        }
+        catch (InvalidDataException e)
+        {
+            scanError = e;
+        }
+
+        var externalData = facts is null ? [] : ExternalDataFiles.Check(modelPath, facts);
 
         // No graph optimization: inspection needs only metadata, and an fp16 model with ORT_ENABLE_ALL can crash
         // the process on CPU (docs/platform-facts.md), which an inspector must never do.
@@ -42,15 +65,49 @@ public static class OnnxModelInspector
         }
         catch (OnnxRuntimeException e)
         {
+            if (facts is not null && OrtLoadFailure.RuntimeLimit(e.Message, facts) is { } limit)
+            {
+                throw new InvalidModelException(modelPath,
+                    $"'{modelPath}' is ONNX IR version {facts.IrVersion} at opset {facts.DefaultOpset}, which ONNX Runtime {RuntimeVersion} cannot run " +
+                    $"({limit}). Convert the model to an opset and IR version this ONNX Runtime supports: export it again at a released opset " +
+                    "(torch.onnx.export(..., opset_version=17); inferpipe convert --onnx_opset 17) or convert it with onnx.version_converter.",
+                    e, remedyIncluded: true);
+            }
+
             throw new InvalidModelException(modelPath, $"'{modelPath}' is not a model ONNX Runtime can load: {e.Message}", e);
         }
 
         using (session)
         {
+            if (facts is null)
+            {
+                throw new InvalidModelException(modelPath, $"'{modelPath}' has a corrupt ONNX header: {scanError!.Message}", scanError);
+            }
+
             var inputs = session.InputNames.Select(name => Spec(modelPath, name, session.InputMetadata[name])).ToList();
             var outputs = session.OutputNames.Select(name => Spec(modelPath, name, session.OutputMetadata[name])).ToList();
+            var dimNames = session.InputNames.ToDictionary(
+                name => name,
+                name => (IReadOnlyList<string>)session.InputMetadata[name].SymbolicDimensions.Select(d => d ?? "").ToArray(),
+                StringComparer.Ordinal);
             string producer = session.ModelMetadata.ProducerName ?? "";
-            return new OnnxModelInfo(inputs, outputs, ReadDefaultOpset(modelPath), producer);
+            return new OnnxModelInfo(inputs, outputs, facts.DefaultOpset, producer, facts.IrVersion, externalData, dimNames);
+        }
+    }
+
+    /// <summary>The ONNX Runtime this process runs, as it reports itself ("1.31.0").</summary>
+    public static string RuntimeVersion => OrtEnv.Instance().GetVersionString();
+
+    private static void RequireProtobufSize(string modelPath)
+    {
+        long length = new FileInfo(modelPath).Length;
+        if (length > MaxSingleFileBytes)
+        {
+            throw new InvalidModelException(modelPath,
+                $"'{modelPath}' is one file of {length / 1e9:0.##} GB, over the 2 GB a protobuf message (an .onnx file) can hold, so no ONNX runtime can read it. " +
+                "Save the model with its weights as external data beside it (onnx.save_model(model, path, save_as_external_data=True, " +
+                "location=\"model.onnx.data\"); torch.onnx.export does so by itself for models over 2 GB) and send that model.onnx with its data file(s) in the same folder.",
+                remedyIncluded: true);
         }
     }
 
@@ -67,44 +124,5 @@ public static class OnnxModelInspector
         var dataType = TensorDataType.FromOnnx((int)metadata.ElementDataType)
             ?? throw new NotSupportedException($"ONNX element type {metadata.ElementDataType} has no KServe v2 datatype");
         return new TensorSpec(name, dataType.Name, shape);
-    }
-
-    /// <summary>
-    /// Reads only the top-level fields of ModelProto, skipping the (possibly huge) graph, to find the
-    /// opset of the default domain ("" or "ai.onnx"); 0 when the file declares none.
-    /// </summary>
-    private static long ReadDefaultOpset(string modelPath)
-    {
-        const int opsetImportField = 8;
-        try
-        {
-            using var stream = File.OpenRead(modelPath);
-            var input = new CodedInputStream(stream);
-            long opset = 0;
-            uint tag;
-            while ((tag = input.ReadTag()) != 0)
-            {
-                if (WireFormat.GetTagFieldNumber(tag) == opsetImportField
-                    && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
-                {
-                    var entry = new OperatorSetIdProto();
-                    input.ReadMessage(entry);
-                    if (entry.Domain is "" or "ai.onnx")
-                    {
-                        opset = entry.Version;
-                    }
-                }
-                else
-                {
-                    input.SkipLastField();
-                }
-            }
-
-            return opset;
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new InvalidModelException(modelPath, $"'{modelPath}' has a corrupt ONNX header: {e.Message}", e);
-        }
     }
 }

@@ -21,15 +21,33 @@ public static class ServedModelCheck
     /// Inputs for one request: two samples when the model batches (so a server that mixes up samples in a batch
     /// shows), one otherwise.
     /// </summary>
-    public static (IReadOnlyList<RawInputTensor> Inputs, int BatchSize) Inputs(ModelConfig config)
+    /// <param name="sizes">
+    /// The pipeline's inputs (<c>ModelConverted.Inputs</c>): where one gives a size for a dim the config leaves open,
+    /// that size is sent (a CNN may need its image size); null or no size: <see cref="DynamicDimSize"/>.
+    /// </param>
+    public static (IReadOnlyList<RawInputTensor> Inputs, int BatchSize) Inputs(ModelConfig config, IReadOnlyList<TensorSpec>? sizes = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var hasBatch = config.MaxBatchSize > 0;
         var batchSize = hasBatch ? Math.Min(2, config.MaxBatchSize) : 1;
         var specs = config.Input
-            .Select(input => new TensorSpec(input.Name, KServeName(input.DataType), hasBatch ? [-1, .. input.Dims] : input.Dims.ToList()))
+            .Select(input => new TensorSpec(input.Name, KServeName(input.DataType), hasBatch ? [-1, .. Dims(input, sizes, hasBatch)] : Dims(input, sizes, hasBatch)))
             .ToList();
         return (InputFactory.CreateRaw(specs, batchSize, Seed, dynamicDimSize: DynamicDimSize), batchSize);
+    }
+
+    /// <summary>The config's dims of one input (without the batch), each open one given the pipeline's size where it has one.</summary>
+    private static List<long> Dims(ModelInput input, IReadOnlyList<TensorSpec>? sizes, bool hasBatch)
+    {
+        var dims = input.Dims.ToList();
+        var declared = sizes?.FirstOrDefault(s => s.Name == input.Name)?.Shape;
+        var inner = declared is null ? null : hasBatch ? declared.Skip(1).ToList() : declared.ToList();
+        if (inner is null || inner.Count != dims.Count)
+        {
+            return dims;
+        }
+
+        return dims.Select((d, i) => d < 0 && inner[i] > 0 ? inner[i] : d).ToList();
     }
 
     /// <summary>What ONNX Runtime answers in this process, output name → values as floats.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using InferencePipeline.Orchestrator.Tests.StandIns;
 using InferencePipeline.Testing;
 
 namespace InferencePipeline.Orchestrator.Tests;
@@ -51,6 +52,52 @@ public sealed class PipelineApiTests(PipelineApiHost host) : IClassFixture<Pipel
             Json("""{ "modelUri": "m.onnx", "searchSpace": { "concurrency": [0], "preferredBatchSizes": [], "instanceCounts": [1] } }"""));
         Assert.Equal(HttpStatusCode.BadRequest, badSearch.StatusCode);
         Assert.True((await ReadJsonAsync(badSearch)).GetProperty("errors").TryGetProperty("SearchSpace", out _));
+    }
+
+    [Fact]
+    public async Task Post_takes_declared_sizes_trust_pickle_and_the_opset_through_to_the_converter()
+    {
+        var response = await host.Client.PostAsync("/pipelines", Json("""
+            { "modelUri": "models/encoder.pt", "trustPickle": true, "onnxOpset": 14,
+              "inputs": [{ "name": "input_ids", "dataType": "INT64", "shape": [-1, 128] }] }
+            """));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await ReadJsonAsync(response)).GetProperty("pipelineId").GetGuid();
+        var convert = await Eventually.ValueAsync(
+            () => Task.FromResult(StandInConverter.Received.GetValueOrDefault(id)),
+            c => c is not null,
+            TimeSpan.FromSeconds(20),
+            _ => "the converter never got the command");
+        Assert.True(convert!.TrustPickle);
+        Assert.Equal(14, convert.OnnxOpset);
+        var input = Assert.Single(convert.Inputs);
+        Assert.Equal(("input_ids", "INT64"), (input.Name, input.DataType));
+        Assert.Equal([-1L, 128], input.Shape);
+    }
+
+    [Fact]
+    public async Task Post_without_the_new_fields_defaults_to_no_trust_and_the_seeds_opset()
+    {
+        var response = await host.Client.PostAsync("/pipelines", Json("""{ "modelUri": "models/plain.onnx" }"""));
+
+        var id = (await ReadJsonAsync(response)).GetProperty("pipelineId").GetGuid();
+        var convert = await Eventually.ValueAsync(
+            () => Task.FromResult(StandInConverter.Received.GetValueOrDefault(id)),
+            c => c is not null,
+            TimeSpan.FromSeconds(20),
+            _ => "the converter never got the command");
+        Assert.False(convert!.TrustPickle);
+        Assert.Null(convert.OnnxOpset);
+    }
+
+    [Fact]
+    public async Task Post_with_an_opset_below_1_is_a_400_naming_the_field()
+    {
+        var response = await host.Client.PostAsync("/pipelines", Json("""{ "modelUri": "models/m.pt", "onnxOpset": 0 }"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("onnxOpset 0", (await ReadJsonAsync(response)).GetProperty("errors").GetProperty("OnnxOpset")[0].GetString());
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class PipelineRequestValidatorTests
             Inputs = [new TensorSpec("input_ids", "INT64", [-1, 0])],
             Constraints = new PipelineConstraints(MaxLatencyP99Ms: -5),
             Objectives = [new Objective("fastest", 1)],
+            OnnxOpset = 0,
         };
 
         var errors = PipelineRequestValidator.Validate(request);
@@ -35,5 +36,6 @@ public sealed class PipelineRequestValidatorTests
         Assert.Contains("dimensions are positive or -1", errors["Inputs"][0]);
         Assert.Contains("maxLatencyP99Ms", errors["Constraints"][0]);
         Assert.Contains("perf_throughput", errors["Objectives"][0]);
+        Assert.Contains("onnxOpset 0 is not an ONNX opset", errors["OnnxOpset"][0]);
     }
 }

@@ -74,6 +74,31 @@ public sealed class PipelineStateMachineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Declared_sizes_and_the_pytorch_options_reach_the_converter_and_the_converters_inputs_every_later_stage()
+    {
+        var request = await StartAsync(StandInStages.Request() with
+        {
+            Inputs = [new TensorSpec("input_ids", "INT64", [-1, 256])],
+            TrustPickle = true,
+            OnnxOpset = 14,
+        });
+
+        Assert.NotNull(await _saga.Exists(request.PipelineId, machine => machine.Completed));
+        var convert = _harness.Sent.Select<ConvertModel>().Single(x => x.Context.Message.PipelineId == request.PipelineId).Context.Message;
+        Assert.True(convert.TrustPickle);
+        Assert.Equal(14, convert.OnnxOpset);
+        Assert.Equal([-1L, 256], Assert.Single(convert.Inputs).Shape);
+        // The stand-in converter publishes input_ids [-1, 256]: what the tuner, profiler and deployer measure at.
+        var tune = _harness.Sent.Select<TuneOrt>().Single(x => x.Context.Message.PipelineId == request.PipelineId).Context.Message;
+        var profile = _harness.Sent.Select<ProfileModel>().Single(x => x.Context.Message.PipelineId == request.PipelineId).Context.Message;
+        var deploy = _harness.Sent.Select<DeployModel>().Single(x => x.Context.Message.PipelineId == request.PipelineId).Context.Message;
+        foreach (var inputs in new[] { tune.Inputs, profile.Inputs, deploy.Inputs! })
+        {
+            Assert.Equal([-1L, 256], Assert.Single(inputs).Shape);
+        }
+    }
+
+    [Fact]
     public async Task Without_a_deploy_target_the_pipeline_completes_after_analysis()
     {
         var request = await StartAsync(StandInStages.Request(deploy: DeployTargetKind.None));

@@ -1,4 +1,5 @@
 using InferencePipeline.Cli.Commands;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace InferencePipeline.Cli;
@@ -6,19 +7,36 @@ namespace InferencePipeline.Cli;
 /// <summary>The <c>inferpipe</c> command line, built in one place so tests run exactly what users run.</summary>
 public static class InferpipeApp
 {
-    public static CommandApp Create()
+    /// <param name="console">Where commands that take an <see cref="IAnsiConsole"/> write (a test's recording console); null: the terminal.</param>
+    public static CommandApp Create(IAnsiConsole? console = null)
     {
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("inferpipe");
+            if (console is not null)
+            {
+                config.ConfigureConsole(console);
+            }
+
             config.AddCommand<DemoCommand>("demo")
-                .WithDescription("Run the whole pipeline in this process (in-memory bus, embedded inference server) on the demo BERT model or your ONNX model.")
+                .WithDescription("Run the whole pipeline in this process (in-memory bus, embedded inference server) on the demo BERT model or your ONNX or PyTorch model.")
                 .WithExample("demo")
-                .WithExample("demo", "--model", "my_model.onnx", "--latency-budget-ms", "20", "--output", "./out");
+                .WithExample("demo", "--model", "my_model.onnx", "--latency-budget-ms", "20", "--output", "./out")
+                .WithExample("demo", "--model", "sentence_encoder.onnx", "--shape", "input_ids:128", "--shape", "attention_mask:128");
             config.AddCommand<RunCommand>("run")
                 .WithDescription("Send StartPipeline to the distributed system over RabbitMQ and follow its events.")
-                .WithExample("run", "--model", "/data/bert.onnx", "--rabbitmq", "amqp://guest:guest@localhost:5672/");
+                .WithExample("run", "--model", "/data/bert.onnx", "--rabbitmq", "amqp://guest:guest@localhost:5672/")
+                .WithExample("run", "--model", "/data/detector.onnx", "--shape", "x:3,640,640")
+                .WithExample("run", "--model", "/data/bert.pt", "--shape", "input_ids:256", "--shape", "attention_mask:256", "--input-types", "int64,int64", "--onnx-opset", "14");
+            config.AddCommand<ConvertCommand>("convert")
+                .WithDescription("OLive's convert: a PyTorch model (TorchScript .pt, or a pickled .pth with --trust-pickle) to ONNX, checked against PyTorch's outputs, or an ONNX model checked and copied; into a Triton repository entry DIR/NAME/1/model.onnx it also writes the baseline config.pbtxt (one instance, no dynamic batching). Flags as OLive spells them; each also in kebab-case (--model-path, --onnx-model-path, ...).")
+                .WithExample("convert", "--model_path", "bert-base-cased-squad.pt", "--model_framework", "pytorch", "--framework_version", "1.13",
+                    "--input_names", "input_names,input_mask,segment_ids", "--output_names", "start,end", "--input_shapes", "[[-1,256],[-1,256],[-1,256]]",
+                    "--input_types", "int64,int64,int64", "--onnx_opset", "11", "--onnx_model_path", "model_repository/bertsquad/1/model.onnx")
+                .WithExample("convert", "--model-path", "model.pth", "--trust-pickle", "--input-names", "image", "--input-types", "float32",
+                    "--input-shapes", "[[-1,3,224,224]]", "--onnx-model-path", "model_repository/resnet/1/model.onnx")
+                .WithExample("convert", "--model_path", "model.onnx", "--onnx_model_path", "model_repository/mymodel/1/model.onnx");
             config.AddCommand<StatusCommand>("status")
                 .WithDescription("Show one pipeline (or the recent ones) from the orchestrator's HTTP API.")
                 .WithExample("status", "3f2c...", "--api", "http://localhost:5210");

@@ -1,8 +1,13 @@
 namespace InferencePipeline.Contracts;
 
-/// <summary>Deployer command: serve the chosen config and prove it answers like the model does.</summary>
+/// <summary>
+/// Deployer command: serve the chosen config and prove it answers like the model does. <see cref="Inputs"/>
+/// (<see cref="ModelConverted.Inputs"/>) give the sizes the smoke inference sends for dims the config leaves
+/// open; without them it picks a small size of its own.
+/// </summary>
 public sealed record DeployModel(
     Guid PipelineId,
     string ModelName,
     string BestConfigUri,
-    DeployTarget Target);
+    DeployTarget Target,
+    IReadOnlyList<TensorSpec>? Inputs = null);

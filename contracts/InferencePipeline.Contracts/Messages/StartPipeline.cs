@@ -4,6 +4,13 @@ namespace InferencePipeline.Contracts;
 /// The whole request for one pipeline run. <see cref="ModelUri"/> is a path or <c>file://</c> URI the
 /// converter can read; <see cref="Inputs"/>/<see cref="Outputs"/> may be empty for ONNX models (read from
 /// the model) and are required for PyTorch models.
+/// <para><see cref="Inputs"/> also say the sizes to measure at: where the model leaves a non-batch dimension
+/// open (a sequence length, an image's height), the declared size (<c>[-1, 128]</c>) is what the tuner, profiler
+/// and deployer send; the served config keeps the dimension dynamic. For PyTorch models the shapes are the
+/// export's, as OLive's <c>--input_shapes</c>: a size is fixed in the exported model, -1 stays dynamic.</para>
+/// <para><see cref="TrustPickle"/>: a pickled PyTorch file (<c>torch.save</c>) runs code when loaded, so it is
+/// loaded only when this is true. <see cref="OnnxOpset"/>: the opset a PyTorch model is exported at (null: 11,
+/// the seed's).</para>
 /// </summary>
 public sealed record StartPipeline(
     Guid PipelineId,
@@ -15,4 +22,6 @@ public sealed record StartPipeline(
     PipelineConstraints Constraints,
     IReadOnlyList<Objective> Objectives,
     SearchSpace SearchSpace,
-    DeployTarget DeployTarget);
+    DeployTarget DeployTarget,
+    bool TrustPickle = false,
+    int? OnnxOpset = null);

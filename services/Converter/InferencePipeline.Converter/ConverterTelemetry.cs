@@ -14,12 +14,12 @@ public static class ConverterTelemetry
 
     public static readonly Meter Meter = new(Name);
 
-    /// <summary>Models handled, tagged with their outcome (accepted | failed): accepted means valid ONNX, laid out as a repository entry.</summary>
+    /// <summary>Models handled, tagged with their outcome (accepted | failed): accepted means ONNX (given or exported from PyTorch) laid out as a repository entry.</summary>
     public static readonly Counter<long> Models = Meter.CreateCounter<long>("converter.models", description: "Models the converter handled, by outcome");
 
-    public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("converter.duration", unit: "s", description: "Time to validate, copy and write the repository entry");
+    public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("converter.duration", unit: "s", description: "Time to export or validate, copy and write the repository entry");
 
-    public static readonly StageTelemetry Stage = new(PipelineStage.Converting, ActivitySource, "convert-model", "ONNX validation")
+    public static readonly StageTelemetry Stage = new(PipelineStage.Converting, ActivitySource, "convert-model", "conversion")
     {
         Outcomes = Models,
         SucceededOutcome = "accepted",

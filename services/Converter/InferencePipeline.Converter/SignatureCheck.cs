@@ -10,8 +10,12 @@ namespace InferencePipeline.Converter;
 public static class SignatureCheck
 {
     /// <param name="kind">"input" or "output", for the messages.</param>
+    /// <param name="everyTensorDeclared">
+    /// Whether a declaration must name every tensor of the model. Inputs may be declared in part (only the ones
+    /// whose open dims need a size); a misspelt name is still caught, as a declared name the model lacks.
+    /// </param>
     /// <returns>One line per problem; empty when the declaration matches (or declares nothing).</returns>
-    public static IReadOnlyList<string> Problems(string kind, IReadOnlyList<TensorSpec> declared, IReadOnlyList<TensorSpec> actual)
+    public static IReadOnlyList<string> Problems(string kind, IReadOnlyList<TensorSpec> declared, IReadOnlyList<TensorSpec> actual, bool everyTensorDeclared = true)
     {
         var problems = new List<string>();
         if (declared.Count == 0)
@@ -44,7 +48,7 @@ public static class SignatureCheck
         }
 
         var declaredNames = declared.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var missing in actual.Where(a => !declaredNames.Contains(a.Name)))
+        foreach (var missing in actual.Where(a => everyTensorDeclared && !declaredNames.Contains(a.Name)))
         {
             problems.Add($"the model's {kind} '{missing.Name}' ({missing.DataType} {Shape(missing.Shape)}) is not declared");
         }

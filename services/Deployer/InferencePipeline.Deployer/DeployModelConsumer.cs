@@ -52,7 +52,7 @@ public sealed class DeployModelConsumer(
         await run.ProgressAsync(0.25, $"Wrote the deployable repository {repositoryUri}/{servedName}");
 
         await ModelRepositoryLayout.CreateEntryAsync(server.Value.ModelRepository, servedName, modelPath, document, 1, ct);
-        var comparison = await ServeAndCheckAsync(run, endpoint, servedName, document.Config, modelPath);
+        var comparison = await ServeAndCheckAsync(run, endpoint, servedName, document.Config, modelPath, request.Inputs);
 
         if (request.Target.Kind == DeployTargetKind.AzureMl)
         {
@@ -149,7 +149,8 @@ public sealed class DeployModelConsumer(
     /// What the server loaded is unloaded again when the answer is wrong or cannot be had; transient faults
     /// propagate for a retry.
     /// </summary>
-    private async Task<OutputComparison> ServeAndCheckAsync(StageRun<DeployModel> run, Uri endpoint, string servedName, ModelConfig config, string modelPath)
+    private async Task<OutputComparison> ServeAndCheckAsync(
+        StageRun<DeployModel> run, Uri endpoint, string servedName, ModelConfig config, string modelPath, IReadOnlyList<TensorSpec>? sizes)
     {
         var ct = run.CancellationToken;
         using var connection = clients.Connect(endpoint);
@@ -160,7 +161,7 @@ public sealed class DeployModelConsumer(
         {
             await control.LoadAsync(servedName, options.Value.ModelReadyTimeout, ct);
             await run.ProgressAsync(0.6, $"'{servedName}' is loaded and ready on {endpoint}; running the smoke inference");
-            comparison = await SmokeInference.RunAsync(client, servedName, config, modelPath, ct);
+            comparison = await SmokeInference.RunAsync(client, servedName, config, modelPath, ct, sizes);
         }
         catch (ModelLoadException e)
         {

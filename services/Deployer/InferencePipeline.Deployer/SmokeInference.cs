@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Inference;
+using InferencePipeline.Contracts;
 using InferencePipeline.Onnx;
 
 namespace InferencePipeline.Deployer;
@@ -7,7 +8,8 @@ namespace InferencePipeline.Deployer;
 /// <summary>
 /// The deployer's proof that the server serves the model: the inputs of <see cref="ServedModelCheck"/> go through the
 /// server (KServe ModelInfer, tensors in raw_input_contents) and the answer is compared element by element with
-/// ONNX Runtime's on the same file with the config's ORT settings.
+/// ONNX Runtime's on the same file with the config's ORT settings. <c>sizes</c> (the pipeline's inputs) give the
+/// sizes of dims the config leaves open.
 /// </summary>
 public static class SmokeInference
 {
@@ -16,9 +18,10 @@ public static class SmokeInference
         string servedName,
         ModelConfig config,
         string modelPath,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyList<TensorSpec>? sizes = null)
     {
-        var (inputs, batchSize) = ServedModelCheck.Inputs(config);
+        var (inputs, batchSize) = ServedModelCheck.Inputs(config, sizes);
         var served = await InferOnServerAsync(client, servedName, inputs, cancellationToken);
         var expected = ServedModelCheck.Expected(config, modelPath, inputs, batchSize);
         return OutputComparer.Compare(expected, served);

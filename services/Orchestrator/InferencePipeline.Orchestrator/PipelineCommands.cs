@@ -6,7 +6,8 @@ namespace InferencePipeline.Orchestrator;
 internal static class PipelineCommands
 {
     public static ConvertModel Convert(StartPipeline request) =>
-        new(request.PipelineId, request.ModelName, request.ModelUri, request.Format, request.Inputs, request.Outputs);
+        new(request.PipelineId, request.ModelName, request.ModelUri, request.Format, request.Inputs, request.Outputs,
+            request.TrustPickle, request.OnnxOpset);
 
     public static TuneOrt Tune(ModelConverted converted) =>
         new(converted.PipelineId, converted.ModelName, converted.OnnxUri, converted.DefaultConfigUri, converted.Inputs, converted.Outputs);
@@ -31,7 +32,8 @@ internal static class PipelineCommands
     {
         var request = Require(state.Request, state);
         var analyzed = Require(state.Analyzed, state);
-        return new DeployModel(state.CorrelationId, request.ModelName, analyzed.Best.ConfigUri, request.DeployTarget);
+        // The converter's inputs carry the sizes to send for dims the served config leaves open.
+        return new DeployModel(state.CorrelationId, request.ModelName, analyzed.Best.ConfigUri, request.DeployTarget, state.Converted?.Inputs);
     }
 
     public static PipelineCompleted Completed(PipelineState state)

@@ -49,6 +49,9 @@ public static class PipelineRequestValidator
                 Add(field, $"tensor '{tensor.Name}' has shape [{string.Join(", ", tensor.Shape)}]: dimensions are positive or -1.");
         }
 
+        if (request.OnnxOpset is < 1)
+            Add(nameof(request.OnnxOpset), $"onnxOpset {request.OnnxOpset} is not an ONNX opset: give the opset to export a PyTorch model at (e.g. 11, the default, or 17).");
+
         var space = request.SearchSpace;
         if (space.Concurrency is null || space.Concurrency.Count == 0 || space.Concurrency.Any(c => c <= 0))
             Add(nameof(request.SearchSpace), "searchSpace.concurrency needs at least one value, all positive.");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using InferencePipeline.Contracts;
 using MassTransit;
 
@@ -5,9 +6,13 @@ namespace InferencePipeline.Orchestrator.Tests.StandIns;
 
 public sealed class StandInConverter : IConsumer<ConvertModel>
 {
+    /// <summary>Every command received, by pipeline, so an API test can see what the request became.</summary>
+    public static ConcurrentDictionary<Guid, ConvertModel> Received { get; } = new();
+
     public async Task Consume(ConsumeContext<ConvertModel> context)
     {
         var command = context.Message;
+        Received[command.PipelineId] = command;
         if (command.ModelUri.Contains(StandInStages.SilentMarker))
             return;
         if (command.ModelUri.Contains(StandInStages.CorruptMarker))

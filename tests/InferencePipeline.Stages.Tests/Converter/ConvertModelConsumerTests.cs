@@ -96,12 +96,12 @@ public sealed class ConvertModelConsumerTests
         Assert.Contains("'input_names' is declared FP32 but the model has INT64", failed.Reason);
         Assert.Contains("'input_mask' is declared with shape [-1, 128] but the model has [-1, 256]", failed.Reason);
         Assert.Contains("declared input 'token_type_ids' is not in the model", failed.Reason);
-        Assert.Contains("'segment_ids'", failed.Reason);
+        Assert.Contains("(its inputs: input_names, input_mask, segment_ids)", failed.Reason);
         Assert.Null(stage.Published<ModelConverted>());
     }
 
     [Theory]
-    [InlineData("model.pth", "bert", "not supported yet: convert to ONNX first")]
+    [InlineData("model.pth", "bert", "does not say what its inputs are: declare each argument of its forward()")]
     [InlineData("model.onnx", "../escape", "cannot be used as a repository directory")]
     [InlineData("model.bin", "bert", "Cannot tell the format")]
     public async Task Requests_it_cannot_serve_fail_before_touching_the_model(string file, string modelName, string expected)

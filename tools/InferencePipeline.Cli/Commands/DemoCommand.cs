@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 
 namespace InferencePipeline.Cli.Commands;
 
-/// <summary><c>inferpipe demo</c>: the whole pipeline in one process, on the demo BERT model or the user's.</summary>
+/// <summary><c>inferpipe demo</c>: the whole pipeline in one process, on the demo BERT model or the user's (ONNX or PyTorch, sized with --shape).</summary>
 public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
 {
     public sealed class Settings : PipelineRequestSettings
@@ -39,11 +39,18 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         }
         else if (!File.Exists(modelPath))
         {
-            console.MarkupLine($"[red]No model file at {Markup.Escape(Path.GetFullPath(modelPath))}.[/] Give --model the path of an .onnx file.");
+            console.MarkupLine($"[red]No model file at {Markup.Escape(Path.GetFullPath(modelPath))}.[/] Give --model the path of an .onnx, .pt or .pth file.");
             return 2;
         }
 
-        var request = settings.ToRequest(modelPath);
+        var inputs = ShapeInputs.From(settings, modelPath, out var shapeError);
+        if (inputs is null)
+        {
+            console.MarkupLine($"[red]{Markup.Escape(shapeError!)}[/]");
+            return 2;
+        }
+
+        var request = settings.ToRequest(modelPath, inputs);
         await using var host = await PipelineHost.InProcessAsync(output, cancellationToken);
         console.MarkupLine($"Pipeline [bold]{request.PipelineId:N}[/] for model [bold]{Markup.Escape(request.ModelName)}[/], p99 budget {request.Constraints.MaxLatencyP99Ms} ms, embedded inference server at {host.InferenceServerAddress}");
 

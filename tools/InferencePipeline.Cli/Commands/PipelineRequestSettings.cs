@@ -9,7 +9,7 @@ namespace InferencePipeline.Cli.Commands;
 public class PipelineRequestSettings : CommandSettings
 {
     [CommandOption("-m|--model <PATH>")]
-    [Description("ONNX model to optimize. demo: defaults to the built-in BERT-shaped model.")]
+    [Description("Model to optimize: ONNX (.onnx), TorchScript (.pt) or a pickled PyTorch model (.pth, with --trust-pickle). demo: defaults to the built-in BERT-shaped model.")]
     public string? Model { get; init; }
 
     [CommandOption("-n|--name <NAME>")]
@@ -46,6 +46,22 @@ public class PipelineRequestSettings : CommandSettings
     [Description("Stop after the report; do not deploy the chosen config.")]
     public bool NoDeploy { get; init; }
 
+    [CommandOption("--shape <NAME:DIMS>")]
+    [Description("Size of an input's dimensions without the batch, as perf_analyzer's --shape, e.g. input_ids:128 or image:3,224,224 (repeatable). Needed where the model leaves a dimension open; the served config keeps it dynamic. PyTorch models: one per argument of forward(), in order.")]
+    public string[] Shapes { get; init; } = [];
+
+    [CommandOption("--input-types <TYPES>")]
+    [Description("PyTorch models only: the type of each --shape input, in order, comma-separated (int64, float32, ...), as OLive's --input_types.")]
+    public string? InputTypes { get; init; }
+
+    [CommandOption("--trust-pickle")]
+    [Description("Load a pickled PyTorch model (torch.save, .pth). A pickle runs code from the file when loaded: only for files you trust.")]
+    public bool TrustPickle { get; init; }
+
+    [CommandOption("--onnx-opset <OPSET>")]
+    [Description("The ONNX opset a PyTorch model is exported at (default 11, the seed's).")]
+    public int? OnnxOpset { get; init; }
+
     public override ValidationResult Validate()
     {
         if (LatencyBudgetMs <= 0)
@@ -61,10 +77,21 @@ public class PipelineRequestSettings : CommandSettings
             }
         }
 
+        if (!ShapeList.TryParse(Shapes, out _, out var shapeError))
+        {
+            return ValidationResult.Error(shapeError!);
+        }
+
+        if (OnnxOpset is < 1)
+        {
+            return ValidationResult.Error($"--onnx-opset {OnnxOpset} is not an ONNX opset; the seed uses 11.");
+        }
+
         return WindowMs < 50 ? ValidationResult.Error("--window-ms must be at least 50.") : ValidationResult.Success();
     }
 
-    public StartPipeline ToRequest(string modelPath)
+    /// <param name="inputs">The declared inputs (<see cref="ShapeInputs"/>, from --shape); none: the model's own.</param>
+    public StartPipeline ToRequest(string modelPath, IReadOnlyList<TensorSpec>? inputs = null)
     {
         var small = SearchSpace.Small;
         var space = SeedSearch
@@ -82,11 +109,13 @@ public class PipelineRequestSettings : CommandSettings
             ModelName: Name ?? ModelNames.FromFileName(modelPath),
             ModelUri: Path.GetFullPath(modelPath),
             Format: ModelFormat.Auto,
-            Inputs: [],
+            Inputs: inputs ?? [],
             Outputs: [],
             Constraints: new PipelineConstraints(MaxLatencyP99Ms: LatencyBudgetMs),
             Objectives: Objective.Default,
             SearchSpace: space,
-            DeployTarget: NoDeploy ? new DeployTarget(DeployTargetKind.None) : DeployTarget.LocalServer);
+            DeployTarget: NoDeploy ? new DeployTarget(DeployTargetKind.None) : DeployTarget.LocalServer,
+            TrustPickle: TrustPickle,
+            OnnxOpset: OnnxOpset);
     }
 }

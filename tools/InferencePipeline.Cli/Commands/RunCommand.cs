@@ -33,7 +33,14 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         var rabbitMq = settings.RabbitMq
             ?? Environment.GetEnvironmentVariable("ConnectionStrings__rabbitmq")
             ?? "amqp://guest:guest@localhost:5672/";
-        var request = settings.ToRequest(settings.Model!);
+        var inputs = ShapeInputs.From(settings, settings.Model!, out var shapeError);
+        if (inputs is null)
+        {
+            console.MarkupLine($"[red]{Markup.Escape(shapeError!)}[/]");
+            return 2;
+        }
+
+        var request = settings.ToRequest(settings.Model!, inputs);
 
         await using var host = await PipelineHost.RemoteAsync(rabbitMq, cancellationToken);
         await host.StartPipelineAsync(request, cancellationToken);

@@ -55,7 +55,7 @@ public sealed class PyTorchExporter(IOptions<PyTorchExportOptions> options, ILog
 
         string onnxPath = Path.GetFullPath(request.OnnxPath);
         string outputFolder = Path.GetDirectoryName(onnxPath)!;
-        bool createdOutputFolder = !Directory.Exists(outputFolder);
+        var createdFolders = new NewFolders(outputFolder);
         Directory.CreateDirectory(outputFolder);
         string work = Path.Combine(outputFolder, WorkFolderPrefix + Guid.NewGuid().ToString("N"));
         string exportFolder = Path.Combine(work, "onnx");
@@ -102,9 +102,9 @@ public sealed class PyTorchExporter(IOptions<PyTorchExportOptions> options, ILog
         finally
         {
             TryDelete(work);
-            if (!accepted && createdOutputFolder && !Directory.EnumerateFileSystemEntries(outputFolder).Any())
+            if (!accepted)
             {
-                Directory.Delete(outputFolder);
+                createdFolders.RemoveEmpty();
             }
         }
     }

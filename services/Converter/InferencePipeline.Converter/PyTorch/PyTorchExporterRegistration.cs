@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace InferencePipeline.Converter.PyTorch;
 
@@ -8,7 +9,7 @@ public static class PyTorchExporterRegistration
     public static IServiceCollection AddPyTorchExporter(this IServiceCollection services)
     {
         services.AddOptions<PyTorchExportOptions>().BindConfiguration(PyTorchExportOptions.Section);
-        services.AddSingleton<PyTorchExporter>();
+        services.TryAddSingleton<PyTorchExporter>();
         return services;
     }
 }

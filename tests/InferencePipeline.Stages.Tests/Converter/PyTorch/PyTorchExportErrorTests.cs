@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using InferencePipeline.Contracts;
 using InferencePipeline.Converter.PyTorch;
+using InferencePipeline.Testing.Models;
 using Xunit.Abstractions;
 
 namespace InferencePipeline.Stages.Tests.Converter.PyTorch;
@@ -255,7 +256,7 @@ public sealed class PyTorchExportErrorTests(PyTorchTestModels models, ITestOutpu
         string python = FakeInterpreter("python-to-cancel", $"sleep 300 &\necho $! > '{pidFile}'\nwait");
         var onnx = models.NewOnnxPath();
         using var cancel = new CancellationTokenSource();
-        var exporter = new PyTorchExporter(PyTorchTestModels.Options(o => o.PythonPath = python));
+        var exporter = new PyTorchExporter(ExportTestOptions.Create(o => o.PythonPath = python));
 
         var export = exporter.ExportAsync(new PyTorchExportRequest(models.Mlp, onnx, MlpInput), cancel.Token);
         Assert.True(await ExistsAsync(pidFile, TimeSpan.FromSeconds(30)), "the stand-in interpreter never started its child");
@@ -297,7 +298,7 @@ public sealed class PyTorchExportErrorTests(PyTorchTestModels models, ITestOutpu
     /// <summary>Runs the export, expects it to fail, and checks that the output folder was left as it was (absent).</summary>
     private async Task<PyTorchExportException> Fails(PyTorchExportRequest request, Action<PyTorchExportOptions>? change = null)
     {
-        var exporter = new PyTorchExporter(PyTorchTestModels.Options(change));
+        var exporter = new PyTorchExporter(ExportTestOptions.Create(change));
         var e = await Assert.ThrowsAsync<PyTorchExportException>(() => exporter.ExportAsync(request));
         output.WriteLine($"{e.Error}: {e.Summary}");
         Assert.DoesNotContain('\n', e.Summary);

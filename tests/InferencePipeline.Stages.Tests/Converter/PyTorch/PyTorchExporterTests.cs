@@ -1,6 +1,7 @@
 using InferencePipeline.Contracts;
 using InferencePipeline.Converter.PyTorch;
 using InferencePipeline.Onnx;
+using InferencePipeline.Testing.Models;
 using Microsoft.ML.OnnxRuntime;
 using Xunit.Abstractions;
 
@@ -124,7 +125,7 @@ public sealed class PyTorchExporterTests(PyTorchTestModels models, ITestOutputHe
 
     private async Task<PyTorchExportResult> Export(PyTorchExportRequest request)
     {
-        var result = await new PyTorchExporter(PyTorchTestModels.Options()).ExportAsync(request);
+        var result = await new PyTorchExporter(ExportTestOptions.Create()).ExportAsync(request);
         output.WriteLine($"{Path.GetFileName(request.ModelPath)}: {result.Elapsed.TotalSeconds:F2} s in all, torch.onnx.export {result.ExportTime.TotalSeconds:F2} s, " +
                          $"max |diff| {string.Join(", ", result.MaxAbsDiff.Select(kv => $"{kv.Key} {kv.Value:G3}"))}");
         return result;

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using InferencePipeline.Converter.PyTorch;
+using InferencePipeline.Testing.Models;
 
 namespace InferencePipeline.Stages.Tests.Converter.PyTorch;
 

@@ -1,4 +1,4 @@
-# Builds the PyTorch test models of the exporter's tests into the folder given as the only argument.
+# Builds the PyTorch test models (exporter, converter and convert-command tests) into the folder given as the only argument.
 # Random weights, fixed seed; each model is small so that its export takes about a second.
 import os
 import sys
@@ -17,7 +17,7 @@ def path(name):
 class BertShaped(nn.Module):
     """Token, segment and position embeddings, a 2-layer encoder, start/end logits: the seed's interface."""
 
-    def __init__(self, vocab=100, hidden=32, max_len=64):
+    def __init__(self, vocab=100, hidden=32, max_len=256):
         super().__init__()
         self.tokens = nn.Embedding(vocab, hidden)
         self.segments = nn.Embedding(2, hidden)

@@ -1,14 +1,16 @@
-using InferencePipeline.Converter.PyTorch;
+using System.Diagnostics;
 
-namespace InferencePipeline.Stages.Tests.Converter.PyTorch;
+namespace InferencePipeline.Testing.Models;
 
 /// <summary>
-/// The exporter tests' PyTorch models, built once per test run by python3-torch (build_test_models.py, one
-/// python process: importing torch costs seconds) into a temporary folder that is deleted afterwards. Each test
-/// exports into its own folder under <see cref="Root"/>.
+/// PyTorch test models, built once per test class fixture by python3-torch (build_pytorch_test_models.py, embedded
+/// in this assembly; one python process, since importing torch costs seconds) into a temporary folder that is
+/// deleted afterwards. Each test exports into its own folder under <see cref="Root"/>.
 /// </summary>
 public sealed class PyTorchTestModels : IAsyncLifetime
 {
+    private const string ScriptResource = "InferencePipeline.Testing.Models.build_pytorch_test_models.py";
+
     public const string Python = "/usr/bin/python3";
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "pytorch-export-tests-" + Guid.NewGuid().ToString("N"));
@@ -32,7 +34,7 @@ public sealed class PyTorchTestModels : IAsyncLifetime
     /// <summary>Pickled CNN, input FP32 [-1,3,-1,-1], 5 logits.</summary>
     public string Cnn => Path.Combine(Models, "cnn.pth");
 
-    /// <summary>Traced BERT-shaped encoder (vocab 100, max length 64): input_ids, attention_mask, token_type_ids INT64 [-1,-1] → start, end.</summary>
+    /// <summary>Traced BERT-shaped encoder (vocab 100, max length 256, the seed's sequence length): input_ids, attention_mask, token_type_ids INT64 [-1,-1] → start, end.</summary>
     public string Bert => Path.Combine(Models, "bert.pt");
 
     /// <summary>The same encoder traced under torch.no_grad(): holds the fused aten::_transformer_encoder_layer_fwd.</summary>
@@ -50,12 +52,27 @@ public sealed class PyTorchTestModels : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Models);
-        string script = Path.Combine(AppContext.BaseDirectory, "Converter", "PyTorch", "build_test_models.py");
-        var run = await PythonProcess.RunAsync(Python, [script, Models], Models, new Dictionary<string, string>(),
-            TimeSpan.FromMinutes(3), stderrTailLines: 30, CancellationToken.None);
-        if (run.ExitCode != 0)
+        string script = Path.Combine(Root, "build_pytorch_test_models.py");
+        await using (var resource = typeof(PyTorchTestModels).Assembly.GetManifestResourceStream(ScriptResource)
+                                    ?? throw new InvalidOperationException($"embedded resource {ScriptResource} is missing"))
+        await using (var file = File.Create(script))
         {
-            throw new InvalidOperationException($"building the PyTorch test models failed (exit {run.ExitCode}):{Environment.NewLine}{run.StderrTail}");
+            await resource.CopyToAsync(file);
+        }
+
+        var start = new ProcessStartInfo(Python) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = Models };
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(Models);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(limit.Token);
+        await stdout;
+        if (process.ExitCode != 0)
+        {
+            var tail = string.Join(Environment.NewLine, (await stderr).Split('\n').TakeLast(30));
+            throw new InvalidOperationException($"building the PyTorch test models failed (exit {process.ExitCode}):{Environment.NewLine}{tail}");
         }
     }
 
@@ -67,11 +84,4 @@ public sealed class PyTorchTestModels : IAsyncLifetime
 
     /// <summary>A fresh, not yet existing output folder and the model file in it.</summary>
     public string NewOnnxPath(string name = "model.onnx") => Path.Combine(Root, "out", Guid.NewGuid().ToString("N"), "m", "1", name);
-
-    public static PyTorchExportOptions Options(Action<PyTorchExportOptions>? change = null)
-    {
-        var options = new PyTorchExportOptions { PythonPath = Python };
-        change?.Invoke(options);
-        return options;
-    }
 }
