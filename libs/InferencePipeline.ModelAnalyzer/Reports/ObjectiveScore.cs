@@ -1,6 +1,6 @@
 using InferencePipeline.Contracts;
 
-namespace InferencePipeline.Analyzer;
+namespace InferencePipeline.ModelAnalyzer.Reports;
 
 /// <summary>
 /// Model Analyzer's way of ranking two measurements under weighted objectives: weights are normalised to
@@ -22,43 +22,45 @@ public sealed class ObjectiveScore
             throw new ArgumentException($"Objective weights must be non-negative and not all zero (got {string.Join(", ", list.Select(o => $"{o.Metric}={o.Weight}"))}).", nameof(objectives));
         }
 
-        _terms = list.Select(o => (MetricOf(o.Metric), HigherIsBetter(o.Metric), o.Weight / total)).ToArray();
+        _terms = list.Select(o => Metrics.Find(o.Metric) is { FromStats: { } value } metric
+                ? (value, metric.HigherIsBetter, o.Weight / total)
+                : throw new ArgumentException($"Unknown objective metric '{o.Metric}'; use one of {string.Join(", ", SupportedMetrics)}.", nameof(objectives)))
+            .ToArray();
+        Objectives = list;
     }
 
+    public static ObjectiveScore Default { get; } = new(Objective.Default);
+
+    public IReadOnlyList<Objective> Objectives { get; }
+
     /// <summary>The metrics an objective may name.</summary>
-    public static IReadOnlyList<string> SupportedMetrics { get; } =
-        [Objective.Throughput, Objective.LatencyP99, "perf_latency_p95", "perf_latency_p90", Objective.LatencyP50, "perf_latency_avg"];
+    public static IReadOnlyList<string> SupportedMetrics => ModelAnalyzer.Metrics.StatTags;
 
     /// <summary>Positive when <paramref name="a"/> is better than <paramref name="b"/>, 0 when equal.</summary>
-    public double Compare(LatencyStats a, LatencyStats b)
+    public double Compare(LatencyStats a, LatencyStats b) => Score(a, b, (va, vb) => (va + vb) / 2);
+
+    /// <summary>
+    /// How much better <paramref name="a"/> is than <paramref name="b"/>, relative to <paramref name="b"/>: with the
+    /// throughput objective, (a - b) / b. The concurrency sweep stops when this falls under 5%.
+    /// </summary>
+    public double GainOver(LatencyStats a, LatencyStats b) => Score(a, b, (_, vb) => vb);
+
+    private double Score(LatencyStats a, LatencyStats b, Func<double, double, double> reference)
     {
         var score = 0.0;
         foreach (var (value, higherIsBetter, weight) in _terms)
         {
             double va = value(a), vb = value(b);
-            var mean = (va + vb) / 2;
-            if (mean == 0)
+            var basis = reference(va, vb);
+            if (basis == 0)
             {
                 continue;
             }
 
-            var gain = (va - vb) / mean;
+            var gain = (va - vb) / basis;
             score += weight * (higherIsBetter ? gain : -gain);
         }
 
         return score;
     }
-
-    private static Func<LatencyStats, double> MetricOf(string metric) => metric switch
-    {
-        Objective.Throughput => s => s.ThroughputPerSec,
-        Objective.LatencyP99 => s => s.P99Ms,
-        "perf_latency_p95" => s => s.P95Ms,
-        "perf_latency_p90" => s => s.P90Ms,
-        Objective.LatencyP50 => s => s.P50Ms,
-        "perf_latency_avg" => s => s.AvgMs,
-        _ => throw new ArgumentException($"Unknown objective metric '{metric}'; use one of {string.Join(", ", SupportedMetrics)}.", nameof(metric)),
-    };
-
-    private static bool HigherIsBetter(string metric) => metric == Objective.Throughput;
 }

@@ -1,6 +1,6 @@
 using InferencePipeline.Contracts;
 
-namespace InferencePipeline.Analyzer;
+namespace InferencePipeline.ModelAnalyzer.Reports;
 
 /// <summary>One measurement with the verdict of the constraints on it.</summary>
 public sealed record AnalyzedMeasurement(ProfileMeasurement Measurement, bool SatisfiesConstraints)
