@@ -147,7 +147,7 @@ public static class ModelAnalyzerYaml
         {
             if (!condition)
             {
-                throw r.Error(root, key, problem);
+                throw new ModelAnalyzerConfigException(r.Source, key, 0, problem);
             }
         }
 

@@ -12,6 +12,9 @@ public interface IProfileObserver
     /// <summary>A config is about to be loaded because it has loads left to measure.</summary>
     Task ConfigStartingAsync(string model, PlannedServingConfig config, CancellationToken cancellationToken);
 
+    /// <summary>A load of the config is about to be measured (it is in no checkpoint).</summary>
+    Task MeasuringAsync(string model, PlannedServingConfig config, LoadPoint point, CancellationToken cancellationToken);
+
     /// <summary>A point of the profile: freshly measured (and checkpointed) or found in the checkpoints.</summary>
     Task PointAsync(ProfilePoint point, CancellationToken cancellationToken);
 }
@@ -29,6 +32,8 @@ public sealed class SilentObserver : IProfileObserver
     public Task ModelStartingAsync(string model, int configs, int maxMeasurements, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task ConfigStartingAsync(string model, PlannedServingConfig config, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task MeasuringAsync(string model, PlannedServingConfig config, LoadPoint point, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task PointAsync(ProfilePoint point, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -202,6 +202,7 @@ public sealed class ProfileEngine(IServingMeasurer measurer, IMeasurementCheckpo
                     session = opened = await engine._measurer.OpenAsync(config, ct);
                 }
 
+                await engine._observer.MeasuringAsync(job.ModelName, config, point, ct);
                 var measured = await session.MeasureAsync(point, ct);
                 measurement = new ProfileMeasurement(config.ToProfiled(), point.Concurrency, measured.Stats, point.BatchSize, measured.Server, point.RequestRate);
                 engine._nextIndex++;

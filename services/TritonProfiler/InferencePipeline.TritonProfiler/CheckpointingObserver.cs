@@ -64,6 +64,8 @@ public sealed class CheckpointingObserver(
             cancellationToken);
     }
 
+    public Task MeasuringAsync(string model, PlannedServingConfig config, LoadPoint point, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async Task PointAsync(ProfilePoint point, CancellationToken cancellationToken)
     {
         if (point.Replayed)
