@@ -10,15 +10,19 @@ namespace InferencePipeline.Cli.Profiling;
 
 /// <summary>
 /// The live view of a profile: per model, configs done and left, measurements taken (and found in the checkpoint),
-/// what is being measured now, and the best point so far within the constraints.
+/// what is being measured now, and the best point so far within the constraints. On a console that is not
+/// interactive (output to a file or a pipe) it writes one line per measurement instead of redrawing a table.
 /// </summary>
-public sealed class ProfileDisplay(IReadOnlyList<ModelProfileJob> jobs) : IProfileObserver
+public sealed class ProfileDisplay(IReadOnlyList<ModelProfileJob> jobs, IAnsiConsole console) : IProfileObserver
 {
     private readonly Dictionary<string, ModelState> _models = jobs.ToDictionary(j => j.ModelName, j => new ModelState(j));
     private LiveDisplayContext? _live;
 
     public Table Table { get; } = new Table().Border(TableBorder.Rounded)
         .AddColumns("Model", "Configs done / left", "Measurements", "Now", "Best so far");
+
+    /// <summary>Whether the console can redraw a live table.</summary>
+    public bool Live => console.Profile.Capabilities.Interactive;
 
     public void Attach(LiveDisplayContext live)
     {
@@ -67,6 +71,15 @@ public sealed class ProfileDisplay(IReadOnlyList<ModelProfileJob> jobs) : IProfi
         }
 
         state.Now = point.Replayed ? $"resuming: {point.Config.Name} from the checkpoint" : state.Now;
+        if (!Live)
+        {
+            console.MarkupLine(
+                $"{Markup.Escape(point.Model)} [[{point.Index + 1}/{state.MaxMeasurements} at most]] {Markup.Escape(point.Config.Name)} at {Markup.Escape(LoadOf(m))}: " +
+                $"{m.Stats.ThroughputPerSec.ToString("0.#", CultureInfo.InvariantCulture)} infer/s, p99 {m.Stats.P99Ms.ToString("0.###", CultureInfo.InvariantCulture)} ms" +
+                (point.Replayed ? " (from the checkpoint)" : ""));
+            return Task.CompletedTask;
+        }
+
         return Render();
     }
 
@@ -91,6 +104,9 @@ public sealed class ProfileDisplay(IReadOnlyList<ModelProfileJob> jobs) : IProfi
         _live?.Refresh();
         return Task.CompletedTask;
     }
+
+    private static string LoadOf(ProfileMeasurement m) =>
+        (m.RequestRate is { } rate ? $"rate {rate.ToString("0.##", CultureInfo.InvariantCulture)}/s" : $"concurrency {m.Concurrency}") + (m.BatchSize > 1 ? $", batch {m.BatchSize}" : "");
 
     private sealed class ModelState(ModelProfileJob job)
     {

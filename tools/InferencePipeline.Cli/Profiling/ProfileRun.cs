@@ -91,7 +91,7 @@ public sealed class ProfileRun(IAnsiConsole console)
             return 2;
         }
 
-        var display = new ProfileDisplay(jobs);
+        var display = new ProfileDisplay(jobs, console);
         var fresh = 0;
         var replayed = 0;
         await using (server)
@@ -99,9 +99,8 @@ public sealed class ProfileRun(IAnsiConsole console)
             KServeServingMeasurer? measurer = null;
             try
             {
-                await console.Live(display.Table).AutoClear(false).StartAsync(async live =>
+                async Task ProfileAllAsync()
                 {
-                    display.Attach(live);
                     foreach (var job in jobs)
                     {
                         measurer = new KServeServingMeasurer(
@@ -117,7 +116,21 @@ public sealed class ProfileRun(IAnsiConsole console)
                             await server.Control.LoadAsync(job.ModelName, TimeSpan.FromMinutes(2), CancellationToken.None);
                         }
                     }
-                });
+                }
+
+                if (display.Live)
+                {
+                    await console.Live(display.Table).AutoClear(false).StartAsync(async live =>
+                    {
+                        display.Attach(live);
+                        await ProfileAllAsync();
+                    });
+                }
+                else
+                {
+                    await ProfileAllAsync();
+                    console.Write(display.Table);
+                }
             }
             catch (MeasurementFailedException e)
             {
