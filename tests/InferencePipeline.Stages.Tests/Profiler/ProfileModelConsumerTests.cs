@@ -71,6 +71,49 @@ public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITes
     }
 
     [Fact]
+    public async Task A_space_of_more_than_a_few_configs_is_hill_climbed_by_default_with_fewer_measurements()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
+        // 3 preferred sizes × 3 instance counts = 9 configs: more than SearchSpace.AutoQuickAbove, so quick search.
+        var space = ProfileRequests.FastSpace([1, 2, 4, 8], [1, 2, 4], [1, 2, 3]);
+        Assert.Equal(SearchMode.Quick, space.EffectiveMode);
+        var request = await ProfileRequests.CreateAsync(stage.Store, Guid.NewGuid(), space, TestModels.Add, TestModels.Add);
+
+        await stage.SendAndPollAsync(request, Timeout);
+
+        Assert.Null(stage.SinglePublishedNow<StageFailed>());
+        var measured = stage.PublishedNow<ProfileMeasured>();
+        var configs = measured.Select(m => m.Measurement.Config.Name).Distinct().ToList();
+        output.WriteLine($"quick search: {measured.Count} measurements of {configs.Count} configs ({string.Join(", ", configs)})");
+        // Brute force would sweep all 11 configs; the climb measures candidates once and sweeps only the best three.
+        Assert.True(measured.Count < 11 * 4, $"{measured.Count} measurements");
+        Assert.Equal(["add_config_default", "add_config_ort_tuned", "add_config_0"], configs.Take(3));
+        Assert.Equal(Enumerable.Range(0, measured.Count), measured.Select(m => m.Index).Order());
+        Assert.All(measured, m => Assert.True(m.Index < m.Total));
+        Assert.Equal(measured.Count, measured.Select(m => (m.Measurement.Config.Name, m.Measurement.Concurrency)).Distinct().Count());
+        Assert.Equal(measured.Count, Assert.IsType<ModelProfiled>(stage.SinglePublishedNow<ModelProfiled>()).MeasurementCount);
+    }
+
+    [Fact]
+    public async Task Onnx_runtime_backend_parameters_are_searched_with_batching_and_reach_the_server()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
+        var space = ProfileRequests.FastSpace([1], [4], [1]) with
+        {
+            BackendParameters = new Dictionary<string, IReadOnlyList<string>> { ["intra_op_thread_count"] = ["1", "2"] },
+        };
+        var request = await ProfileRequests.CreateAsync(stage.Store, Guid.NewGuid(), space, TestModels.Add, TestModels.Add);
+
+        await stage.SendAndPollAsync(request, Timeout);
+
+        Assert.Null(stage.SinglePublishedNow<StageFailed>());
+        var search = stage.PublishedNow<ProfileMeasured>().Where(m => m.Measurement.Config.Variant == ConfigVariant.TritonSearch).ToList();
+        Assert.Equal(["1", "2"], search.Select(m => m.Measurement.Config.BackendParameters!["intra_op_thread_count"]).Order());
+        var written = ModelConfigFile.Read(stage.Store.PathFor(search.Single(m => m.Measurement.Config.Name == "add_config_1").Measurement.Config.ConfigUri));
+        Assert.Equal("2", written.Parameters["intra_op_thread_count"].StringValue);
+    }
+
+    [Fact]
     public async Task A_config_far_past_the_latency_budget_stops_climbing_concurrency()
     {
         await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
