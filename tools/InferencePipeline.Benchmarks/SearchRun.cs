@@ -1,0 +1,13 @@
+namespace InferencePipeline.Benchmarks;
+
+/// <summary>One search of one model: the best point found within the latency budget, what it cost, and how long it took.</summary>
+public sealed record SearchRun(
+    string Mode,
+    string BestConfig,
+    string BestSettings,
+    int BestConcurrency,
+    double BestThroughput,
+    double BestP99Ms,
+    int Measurements,
+    int ConfigsMeasured,
+    TimeSpan Wall);
