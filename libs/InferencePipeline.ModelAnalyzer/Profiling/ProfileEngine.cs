@@ -30,7 +30,8 @@ public sealed class ProfileEngine(IServingMeasurer measurer, IMeasurementCheckpo
         var run = new ModelRun(this, job, cancellationToken);
         var distinct = job.DistinctConfigs();
         await _observer.ModelStartingAsync(job.ModelName, distinct.Count, job.MaxMeasurements(distinct.Count), cancellationToken);
-        foreach (var config in job.Fixed)
+        // Two fixed configs that are one (an ORT-tuned config the tuner left as the default) are swept once.
+        foreach (var config in job.Fixed.DistinctBy(c => c.Identity))
         {
             await run.SweepAsync(config);
         }

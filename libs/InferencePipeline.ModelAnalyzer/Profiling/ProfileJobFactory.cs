@@ -44,7 +44,8 @@ public static class ProfileJobFactory
         var defaultConfig = model.Document.Config.Clone();
         defaultConfig.Name = $"{spec.Name}_config_default";
         gpu.Apply(defaultConfig, spec.Name);
-        var planned = new PlannedServingConfig(defaultConfig.Name, ConfigVariant.Default, model.Document.WithConfig(defaultConfig), model.ModelPath, configUri(defaultConfig.Name));
+        var planned = new PlannedServingConfig(
+            defaultConfig.Name, ConfigVariant.Default, model.Document.WithConfig(defaultConfig), model.ModelPath, configUri(defaultConfig.Name), model.ModelDigest);
 
         var parameters = spec.ModelConfigParameters;
         var onlyBackend = parameters is not null && parameters.Entries.All(e => e.Key == ConfigMerge.ParametersField);
@@ -52,7 +53,7 @@ public static class ProfileJobFactory
         IReadOnlyList<PlannedServingConfig> fixedConfigs = [planned];
         if (parameters is not null && !onlyBackend)
         {
-            grid = new ParameterGrid(spec.Name, model.Document, model.ModelPath, parameters, configUri, gpu, config.Source, warnings);
+            grid = new ParameterGrid(spec.Name, model.Document, model.ModelPath, parameters, configUri, gpu, config.Source, warnings, model.ModelDigest);
             if (config.SearchDisable)
             {
                 fixedConfigs = [];
@@ -61,7 +62,7 @@ public static class ProfileJobFactory
         else if (!config.SearchDisable || onlyBackend)
         {
             var automatic = AutomaticSpace.For(model.Document.Config, config, onlyBackend ? parameters![ConfigMerge.ParametersField] : null);
-            grid = new ParameterGrid(spec.Name, model.Document, model.ModelPath, automatic, configUri, gpu, config.Source, warnings);
+            grid = new ParameterGrid(spec.Name, model.Document, model.ModelPath, automatic, configUri, gpu, config.Source, warnings, model.ModelDigest);
         }
 
         ObjectiveScore score;

@@ -3,8 +3,11 @@ using InferencePipeline.ModelRepository;
 
 namespace InferencePipeline.ModelAnalyzer.Profiling;
 
-/// <summary>A model of <c>model_repository</c> as a profile starts from it: its config.pbtxt and the model file it serves.</summary>
-public sealed record RepositoryModel(string Name, ModelConfigDocument Document, string ModelPath)
+/// <summary>
+/// A model of <c>model_repository</c> as a profile starts from it: its config.pbtxt, the model file it serves and a
+/// digest of that file (what its configs' identities and the checkpoint's fingerprint rest on).
+/// </summary>
+public sealed record RepositoryModel(string Name, ModelConfigDocument Document, string ModelPath, string ModelDigest)
 {
     /// <summary>Finds <paramref name="name"/> in <paramref name="repository"/>; a missing or unusable entry is an error naming the model and the repository.</summary>
     public static RepositoryModel Find(string repository, string name, string source)
@@ -53,6 +56,6 @@ public sealed record RepositoryModel(string Name, ModelConfigDocument Document, 
 
         var named = document.Config.Clone();
         named.Name = name;
-        return new RepositoryModel(name, document.WithConfig(named), model);
+        return new RepositoryModel(name, document.WithConfig(named), model, Search.PlannedServingConfig.DigestOf(model));
     }
 }

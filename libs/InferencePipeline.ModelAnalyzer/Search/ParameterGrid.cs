@@ -28,6 +28,7 @@ public sealed class ParameterGrid : IConfigGrid
     private readonly Func<string, string> _uriOf;
     private readonly GpuFallback _gpu;
     private readonly string _source;
+    private readonly string? _modelIdentity;
     private readonly List<SearchAxis> _axes = [];
     private readonly List<List<JsonNode>> _choices = [];
     private readonly Template _template;
@@ -36,10 +37,12 @@ public sealed class ParameterGrid : IConfigGrid
     /// <param name="uriOf">Where the config of a name is written (a path or an artifact URI).</param>
     /// <param name="source">The YAML file, for errors.</param>
     /// <param name="warnings">Receives fields that cannot be set (not in the config schema), each named by its path.</param>
+    /// <param name="modelIdentity">What identifies the model file (see <see cref="PlannedServingConfig.ModelIdentity"/>).</param>
     public ParameterGrid(
         string model, ModelConfigDocument baseline, string modelPath, ParameterMap parameters, Func<string, string> uriOf,
-        GpuFallback gpu, string source, ICollection<string> warnings)
+        GpuFallback gpu, string source, ICollection<string> warnings, string? modelIdentity = null)
     {
+        _modelIdentity = modelIdentity;
         _model = model;
         _baseline = baseline;
         _modelPath = modelPath;
@@ -71,7 +74,7 @@ public sealed class ParameterGrid : IConfigGrid
         var name = $"{_model}_config_{this.LinearIndex(coordinate)}";
         var config = _gpu.Apply(ConfigMerge.Apply(_baseline.Config, point, _fieldsSet), _model);
         config.Name = name;
-        return new PlannedServingConfig(name, ConfigVariant.TritonSearch, _baseline.WithConfig(config), _modelPath, _uriOf(name));
+        return new PlannedServingConfig(name, ConfigVariant.TritonSearch, _baseline.WithConfig(config), _modelPath, _uriOf(name), _modelIdentity);
     }
 
     private Template Message(ParameterNode node, MessageDescriptor message, string name, ICollection<string> warnings, bool topLevel = false)

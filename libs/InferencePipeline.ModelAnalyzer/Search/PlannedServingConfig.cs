@@ -10,14 +10,17 @@ namespace InferencePipeline.ModelAnalyzer.Search;
 /// <summary>
 /// One serving config a profile may measure: its name (<c>&lt;model&gt;_config_3</c>), which line of the report it is,
 /// the config itself (with the unknown fields of the file it came from), the model file it serves, where it is
-/// written, and its <see cref="Identity"/>: a digest of the config's content, so two configs that say the same
-/// thing are one config and a checkpoint knows what it measured whatever the config was called.
+/// written, and its <see cref="Identity"/>: a digest of the config's content and of the model it serves, so two
+/// configs that say the same thing about the same model are one config, and a checkpoint knows what it measured
+/// whatever the config was called.
 /// </summary>
-public sealed record PlannedServingConfig(string Name, ConfigVariant Variant, ModelConfigDocument Document, string ModelPath, string ConfigUri)
+/// <param name="ModelIdentity">What identifies the model file (a digest of its bytes); null takes its full path.</param>
+public sealed record PlannedServingConfig(
+    string Name, ConfigVariant Variant, ModelConfigDocument Document, string ModelPath, string ConfigUri, string? ModelIdentity = null)
 {
     public ModelConfig Config => Document.Config;
 
-    public string Identity { get; } = IdentityOf(Document.Config);
+    public string Identity { get; } = IdentityOf(Document.Config, ModelIdentity ?? Path.GetFullPath(ModelPath));
 
     /// <summary>Instances in all groups (Triton's default when there is no group is one).</summary>
     public int InstanceCount => Config.InstanceGroup.Count == 0 ? 1 : Config.InstanceGroup.Sum(g => Math.Max(1, g.Count));
@@ -72,12 +75,19 @@ public sealed record PlannedServingConfig(string Name, ConfigVariant Variant, Mo
         return string.Join(", ", parts);
     }
 
-    /// <summary>The digest of a config's content, its name left out.</summary>
-    public static string IdentityOf(ModelConfig config)
+    /// <summary>The digest of a config's content (its name left out) with the identity of the model it serves.</summary>
+    public static string IdentityOf(ModelConfig config, string modelIdentity)
     {
         var anonymous = config.Clone();
         anonymous.Name = "";
-        var json = KServeModelControl.OverrideJson(anonymous);
+        var json = KServeModelControl.OverrideJson(anonymous) + "|" + modelIdentity;
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)), 0, 12).ToLowerInvariant();
+    }
+
+    /// <summary>A digest of a model file's bytes, for <see cref="ModelIdentity"/>.</summary>
+    public static string DigestOf(string modelPath)
+    {
+        using var stream = File.OpenRead(modelPath);
+        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
     }
 }

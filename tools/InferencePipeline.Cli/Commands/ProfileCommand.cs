@@ -22,6 +22,19 @@ public sealed class ProfileCommand : AsyncCommand<ProfileCommand.Settings>
         [Description("Where the checkpoint is kept (overrides the file's checkpoint_directory; default ./checkpoints).")]
         public string? CheckpointDirectory { get; init; }
 
+        [CommandOption("--remote <AMQP_URL>")]
+        [Description("Send the profile to the running services over this RabbitMQ instead of measuring here (needs --artifacts).")]
+        public string? Remote { get; init; }
+
+        [CommandOption("--artifacts <DIR>")]
+        [Description("With --remote: the services' artifact store root (their Pipeline:Artifacts:Root), shared with this machine.")]
+        public string? Artifacts { get; init; }
+
+        [CommandOption("--timeout-minutes <MIN>")]
+        [Description("With --remote: give up waiting for the services after this long.")]
+        [DefaultValue(120)]
+        public int TimeoutMinutes { get; init; } = 120;
+
         [CommandOption("--warmup-seconds <S>")]
         [Description("Local mode: load before the first measurement until the JIT has settled, at most this long (0 skips it).")]
         [DefaultValue(20)]
@@ -30,10 +43,16 @@ public sealed class ProfileCommand : AsyncCommand<ProfileCommand.Settings>
         public override ValidationResult Validate() =>
             ConfigFile is null ? ValidationResult.Error("profile needs -f FILE, a Model Analyzer profile YAML.")
             : WarmupSeconds < 0 ? ValidationResult.Error("--warmup-seconds must be 0 or more.")
+            : Remote is not null && Artifacts is null ? ValidationResult.Error("--remote needs --artifacts DIR, the artifact store the services share with this machine.")
+            : Remote is not null && DryRun ? ValidationResult.Error("--dry-run plans in process; leave out --remote.")
+            : TimeoutMinutes < 1 ? ValidationResult.Error("--timeout-minutes must be at least 1.")
             : ValidationResult.Success();
     }
 
     public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        new ProfileRun(AnsiConsole.Console).RunAsync(
-            settings.ConfigFile!, settings.DryRun, TimeSpan.FromSeconds(settings.WarmupSeconds), settings.CheckpointDirectory, cancellationToken);
+        settings.Remote is { } remote
+            ? new RemoteProfileRun(AnsiConsole.Console).RunAsync(
+                settings.ConfigFile!, remote, settings.Artifacts!, settings.CheckpointDirectory, TimeSpan.FromMinutes(settings.TimeoutMinutes), cancellationToken)
+            : new ProfileRun(AnsiConsole.Console).RunAsync(
+                settings.ConfigFile!, settings.DryRun, TimeSpan.FromSeconds(settings.WarmupSeconds), settings.CheckpointDirectory, cancellationToken);
 }

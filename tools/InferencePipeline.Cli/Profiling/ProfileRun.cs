@@ -164,7 +164,7 @@ public sealed class ProfileRun(IAnsiConsole console)
     }
 
     /// <summary>perf_analyzer's flags for a model (its own over the global ones) as the load generator takes them.</summary>
-    private static MeasurementSettings Settings(ModelAnalyzerConfig config, ModelProfileJob job, TimeSpan warmup)
+    public static MeasurementSettings Settings(ModelAnalyzerConfig config, ModelProfileJob job, TimeSpan warmup)
     {
         var flags = (config.ProfileModels.FirstOrDefault(m => m.Name == job.ModelName)?.PerfAnalyzerFlags ?? PerfAnalyzerFlags.None).Over(config.PerfAnalyzerFlags);
         var options = new LoadGenOptions

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using InferencePipeline.ModelAnalyzer.Config;
 using InferencePipeline.ModelAnalyzer.Measuring;
+using InferencePipeline.ModelAnalyzer.Search;
 
 namespace InferencePipeline.Cli.Profiling;
 
@@ -14,8 +15,7 @@ public static class RunFingerprint
 {
     public static string Of(string modelPath, MeasurementSettings settings, ModelAnalyzerConfig config)
     {
-        using var model = File.OpenRead(modelPath);
-        var modelHash = Convert.ToHexString(SHA256.HashData(model));
+        var modelHash = PlannedServingConfig.DigestOf(modelPath);
         var o = settings.LoadGen;
         var shapes = settings.Shapes is null ? "" : string.Join(";", settings.Shapes.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}:{string.Join(',', s.Value)}"));
         var server = config.LaunchMode == TritonLaunchMode.Local ? "local" : $"{config.LaunchMode}:{config.GrpcEndpoint}";
