@@ -187,9 +187,11 @@ public sealed class ProfileCommandTests(ITestOutputHelper log) : IAsyncLifetime
     [Fact]
     public async Task A_corrupt_checkpoint_or_one_from_another_run_is_refused_naming_the_file()
     {
-        var profile = await _workspace.WriteProfileAsync("concurrency: [1]\nrun_config_search_disable: true\nprofile_models: [bertsquad]");
+        var profile = await _workspace.WriteProfileAsync("concurrency: [1]\nbatch_sizes: [1, 2]\nrun_config_search_disable: true\nprofile_models: [bertsquad]");
         var checkpoint = CheckpointFile.PathIn(_workspace.Seed.CheckpointDirectory);
         Assert.Equal(0, await _workspace.ProfileAsync(profile));
+        // perf_analyzer's client batch sizes are points of their own.
+        Assert.Equal([1, 2], CheckpointFile.Read(checkpoint).Measurements.Select(m => m.Measurement.BatchSize).Order());
         var good = await File.ReadAllTextAsync(checkpoint);
 
         // Another run: the model file changed since the checkpoint was written.

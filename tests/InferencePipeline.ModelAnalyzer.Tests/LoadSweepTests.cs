@@ -61,6 +61,25 @@ public sealed class LoadSweepTests
         Assert.Equal([1, 2, 4], measured);
     }
 
+    [Fact]
+    public async Task A_request_rate_sweep_searches_rates_between_the_last_that_held_and_the_first_that_broke()
+    {
+        var budget = new ConstraintSet([new MetricConstraint(Metrics.LatencyP99, null, 10)]);
+        var spec = new LoadSpec([50, 100, 200], IsRequestRate: true, BatchSizes: [1], MaxBinarySearchSteps: 2);
+        var config = new ProfiledConfig("c", ConfigVariant.TritonSearch, 8, [], 1, "c");
+        var rates = new List<double>();
+
+        await LoadSweep.RunAsync(spec, budget, ObjectiveScore.Default, point =>
+        {
+            rates.Add(point.RequestRate!.Value);
+            // p99 grows past the budget above 120 requests/s.
+            var p99 = point.RequestRate > 120 ? 50 : 5;
+            return Task.FromResult(new ProfileMeasurement(config, 0, new LatencyStats(point.Value, p99, p99, p99, p99, p99, 1, true), RequestRate: point.RequestRate));
+        });
+
+        Assert.Equal([50, 100, 200, 150, 125], rates);
+    }
+
     private static async Task<List<int>> SweepAsync(LoadSpec spec, ConstraintSet constraints, Func<int, (double Throughput, double P99)> at)
     {
         var config = new ProfiledConfig("c", ConfigVariant.TritonSearch, 8, [], 1, "c");
