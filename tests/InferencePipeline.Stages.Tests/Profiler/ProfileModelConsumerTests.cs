@@ -192,6 +192,7 @@ public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITes
     [InlineData("too few trials")]
     [InlineData("bad model name")]
     [InlineData("model name too long for its config names")]
+    [InlineData("backend parameter without values")]
     public async Task Bad_commands_fail_the_stage_without_measuring(string problem)
     {
         await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
@@ -201,6 +202,10 @@ public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITes
             "empty concurrency" => request with { SearchSpace = request.SearchSpace with { Concurrency = [] } },
             "too few trials" => request with { SearchSpace = request.SearchSpace with { MaxTrials = 2 } },
             "model name too long for its config names" => request with { ModelName = new string('m', 120) },
+            "backend parameter without values" => request with
+            {
+                SearchSpace = request.SearchSpace with { BackendParameters = new Dictionary<string, IReadOnlyList<string>> { ["intra_op_thread_count"] = [] } },
+            },
             _ => request with { ModelName = "../escape" },
         };
 
