@@ -79,7 +79,7 @@ public sealed class ProfileCommandTests(ITestOutputHelper log) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Killed_midway_and_run_again_it_measures_only_what_is_missing()
+    public async Task Interrupted_with_ctrl_c_then_killed_then_run_again_it_measures_each_point_once()
     {
         // 4 configs (the default and 3 more instance counts) × 3 concurrencies: 12 measurements, no early exit.
         var profile = await _workspace.WriteProfileAsync("""
@@ -92,35 +92,64 @@ public sealed class ProfileCommandTests(ITestOutputHelper log) : IAsyncLifetime
                       count: [2, 3, 4]
             """);
         var checkpoint = CheckpointFile.PathIn(_workspace.Seed.CheckpointDirectory);
-        var cli = Path.Combine(AppContext.BaseDirectory, "inferpipe");
-        var start = new ProcessStartInfo(cli, ["profile", "-f", profile, "--warmup-seconds", "0"])
-        {
-            WorkingDirectory = _workspace.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using (var child = Process.Start(start)!)
-        {
-            child.OutputDataReceived += (_, e) => log.WriteLine($"child: {e.Data}");
-            child.BeginOutputReadLine();
-            await Eventually.TrueAsync(() => File.Exists(checkpoint) && CheckpointFile.Read(checkpoint).Measurements.Count >= 4,
-                TimeSpan.FromSeconds(120), "the first profile never checkpointed four measurements");
-            child.Kill(entireProcessTree: true);
-            await child.WaitForExitAsync();
-        }
+        int Checkpointed() => File.Exists(checkpoint) ? CheckpointFile.Read(checkpoint).Measurements.Count : 0;
 
+        // Ctrl-C: the profile stops between two checkpoint writes and says how to go on.
+        var (interrupted, output) = await RunChildUntilAsync(profile, () => Checkpointed() >= 2, "-INT");
+        Assert.Equal(130, interrupted);
+        Assert.Contains("Interrupted.", output);
+        var afterInterrupt = CheckpointFile.Read(checkpoint).Measurements;
+
+        // SIGKILL: nothing to say, the checkpoint is whole all the same.
+        var (killed, _) = await RunChildUntilAsync(profile, () => Checkpointed() >= afterInterrupt.Count + 2, "-KILL");
+        Assert.Equal(137, killed);
         var before = CheckpointFile.Read(checkpoint).Measurements;
-        Assert.InRange(before.Count, 4, 11);
+        Assert.InRange(before.Count, afterInterrupt.Count + 2, 11);
 
         Assert.Equal(0, await _workspace.ProfileAsync(profile));
 
         var after = CheckpointFile.Read(checkpoint).Measurements;
         Assert.Equal(12, after.Count);
         Assert.Equal(12, after.Select(r => (r.Identity, r.Concurrency)).Distinct().Count());
-        // What the killed run measured is kept as it was, not measured again.
+        // What the interrupted runs measured is kept as it was, not measured again.
         Assert.Equal(before.Select(r => r.Measurement.Stats), after.Take(before.Count).Select(r => r.Measurement.Stats));
+        Assert.Equal(afterInterrupt.Select(r => r.Measurement.Stats), before.Take(afterInterrupt.Count).Select(r => r.Measurement.Stats));
         Assert.Contains($"{before.Count} measurements are already there", _workspace.Output);
         Assert.Contains($"{12 - before.Count} measurements taken now, {before.Count} from the checkpoint", _workspace.Output);
+        log.WriteLine($"checkpointed: {afterInterrupt.Count} after Ctrl-C, {before.Count} after SIGKILL, 12 after the last run");
+    }
+
+    /// <summary>Runs the CLI as a child process and sends it <paramref name="signal"/> once <paramref name="until"/> holds; returns its exit code and output.</summary>
+    private async Task<(int ExitCode, string Output)> RunChildUntilAsync(string profile, Func<bool> until, string signal)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "inferpipe"), ["profile", "-f", profile, "--warmup-seconds", "0"])
+        {
+            WorkingDirectory = _workspace.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var output = new System.Text.StringBuilder();
+        using var child = Process.Start(start)!;
+        child.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+        };
+        child.BeginOutputReadLine();
+        await Eventually.TrueAsync(until, TimeSpan.FromSeconds(120), $"the profile never got as far as the test waits for before {signal}");
+        using (var kill = Process.Start("kill", [signal, child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await child.WaitForExitAsync();
+        lock (output)
+        {
+            log.WriteLine($"child ({signal}): exit {child.ExitCode}\n{output}");
+            return (child.ExitCode, output.ToString());
+        }
     }
 
     [Fact]

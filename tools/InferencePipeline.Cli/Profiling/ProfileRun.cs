@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Grpc.Core;
 using InferencePipeline.LoadGen;
 using InferencePipeline.LocalInfrastructure;
@@ -58,8 +59,21 @@ public sealed class ProfileRun(IAnsiConsole console)
         return await MeasureAsync(config, jobs, warmup, cancellationToken);
     }
 
-    private async Task<int> MeasureAsync(ModelAnalyzerConfig config, IReadOnlyList<ModelProfileJob> jobs, TimeSpan warmup, CancellationToken cancellationToken)
+    private async Task<int> MeasureAsync(ModelAnalyzerConfig config, IReadOnlyList<ModelProfileJob> jobs, TimeSpan warmup, CancellationToken commandToken)
     {
+        // Ctrl-C and SIGTERM stop the profile between two writes of the checkpoint and say how to resume. Without this the
+        // embedded server's host would take the signal (and swallow it) while the profile went on.
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(commandToken);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        var cancellationToken = interrupted.Token;
+
+        void Interrupt(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            interrupted.Cancel();
+        }
+
         var settingsOf = jobs.ToDictionary(j => j.ModelName, j => Settings(config, j, warmup));
         CheckpointFile checkpoint;
         OutputModelRepository output;
@@ -132,6 +146,12 @@ public sealed class ProfileRun(IAnsiConsole console)
                     console.Write(display.Table);
                 }
             }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                // Whatever the interruption cut short (a load, a measurement) is not in the checkpoint; the rest is.
+                console.MarkupLine($"[yellow]Interrupted.[/] The measurements taken are in {Markup.Escape(checkpoint.Path)}; run the same command again to measure only what is missing.");
+                return 130;
+            }
             catch (MeasurementFailedException e)
             {
                 console.MarkupLine($"[red]Profiling stopped:[/] {Markup.Escape(e.Message)}");
@@ -143,11 +163,6 @@ public sealed class ProfileRun(IAnsiConsole console)
                 console.MarkupLine($"[red]The inference server at {Markup.Escape(server.Address.ToString())} stopped answering:[/] {Markup.Escape(e.Status.Detail)}. " +
                                    $"Measurements so far are in {Markup.Escape(checkpoint.Path)}; run again to resume.");
                 return 1;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                console.MarkupLine($"[yellow]Interrupted.[/] The measurements taken are in {Markup.Escape(checkpoint.Path)}; run the same command again to measure only what is missing.");
-                return 130;
             }
             finally
             {
