@@ -1,6 +1,9 @@
 namespace InferencePipeline.Benchmarks;
 
-/// <summary>One search of one model: the best point found within the latency budget, what it cost, and how long it took.</summary>
+/// <summary>
+/// One search of one model: the best point found within the latency budget, what it cost, how long it took, and the
+/// chosen point's throughput measured again beside the other search's (null until then).
+/// </summary>
 public sealed record SearchRun(
     string Mode,
     string BestConfig,
@@ -10,4 +13,5 @@ public sealed record SearchRun(
     double BestP99Ms,
     int Measurements,
     int ConfigsMeasured,
-    TimeSpan Wall);
+    TimeSpan Wall,
+    double? Confirmed = null);
