@@ -109,6 +109,30 @@ public static class ModelRepositoryLayout
         return entry;
     }
 
+    /// <summary>
+    /// Points <paramref name="link"/> at the model file <paramref name="source"/> instead of copying it: a profile's
+    /// configs all serve one model, and Model Analyzer links its variants to one copy rather than copying it per config
+    /// (27 copies of a 1 GB BERT otherwise). The link is relative, so the folders can move together; where links cannot
+    /// be made the file is copied.
+    /// </summary>
+    public static void LinkModel(string source, string link)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        if (File.Exists(link) || new FileInfo(link).LinkTarget is not null)
+        {
+            File.Delete(link);
+        }
+
+        try
+        {
+            File.CreateSymbolicLink(link, Path.GetRelativePath(Path.GetDirectoryName(link)!, source));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            File.Copy(source, link, overwrite: true);
+        }
+    }
+
     /// <summary>The version numbers present in an entry directory (numeric subdirectories), ascending.</summary>
     public static IReadOnlyList<int> Versions(string entryDirectory)
     {

@@ -3,17 +3,19 @@ using InferencePipeline.LoadGen;
 namespace InferencePipeline.Benchmarks;
 
 /// <summary>Command line of the benchmark: <c>--quick</c> for a short smoke run, <c>--output DIR</c> for the result files.</summary>
-public sealed record BenchmarkArguments(bool Quick, string OutputDirectory, bool Help = false)
+public sealed record BenchmarkArguments(bool Quick, string OutputDirectory, bool Help = false, bool Search = false)
 {
     public const string Usage =
-        "Usage: dotnet run -c Release --project tools/InferencePipeline.Benchmarks [-- [--quick] [--output DIR]]\n" +
+        "Usage: dotnet run -c Release --project tools/InferencePipeline.Benchmarks [-- [--quick] [--search] [--output DIR]]\n" +
         "  --quick         short windows and few trials (under 30 s; noisier numbers)\n" +
+        "  --search        instead of the server's figures: brute force vs quick search on the demo BERT and ResNet18 (about 15 min)\n" +
         "  --output DIR    where results.json and results.csv go (default artifacts/benchmarks)";
 
     public static BenchmarkArguments Parse(IReadOnlyList<string> args)
     {
         var quick = false;
         var help = false;
+        var search = false;
         var output = Path.Combine("artifacts", "benchmarks");
         for (var i = 0; i < args.Count; i++)
         {
@@ -21,6 +23,9 @@ public sealed record BenchmarkArguments(bool Quick, string OutputDirectory, bool
             {
                 case "--quick":
                     quick = true;
+                    break;
+                case "--search":
+                    search = true;
                     break;
                 case "--output" when i + 1 < args.Count:
                     output = args[++i];
@@ -35,7 +40,7 @@ public sealed record BenchmarkArguments(bool Quick, string OutputDirectory, bool
             }
         }
 
-        return new BenchmarkArguments(quick, output, help);
+        return new BenchmarkArguments(quick, output, help, search);
     }
 
     /// <summary>
@@ -55,6 +60,14 @@ public sealed record BenchmarkArguments(bool Quick, string OutputDirectory, bool
     /// moved between 0.85 and 0.96 from run to run with nothing changed; four pairs average most of that out.
     /// </summary>
     public int ThroughputRounds => Quick ? 1 : 4;
+
+    /// <summary>
+    /// How each point of the search comparison is measured: windows long enough for ResNet18 (tens of ms per
+    /// inference here) to complete dozens of requests, and up to six of them for the stability rule.
+    /// </summary>
+    public LoadGenOptions SearchOptions => Quick
+        ? new LoadGenOptions { WindowMs = 300, MaxTrials = 4, StabilityPercentage = 15 }
+        : new LoadGenOptions { WindowMs = 500, MaxTrials = 6, StabilityPercentage = 10 };
 
     /// <summary>Windows for the allocation runs: already warm, so no warm-up, and three windows suffice.</summary>
     public LoadGenOptions AllocationOptions => MeasureOptions with { WarmupMs = 0, MaxTrials = 3, StabilityPercentage = 99 };

@@ -1,6 +1,6 @@
 using InferencePipeline.Benchmarks;
 
-// dotnet run -c Release --project tools/InferencePipeline.Benchmarks [-- --quick] [-- --output DIR]
+// dotnet run -c Release --project tools/InferencePipeline.Benchmarks [-- --quick] [-- --search] [-- --output DIR]
 if (args.Length >= 2 && args[0] == AllocationProbeServer.Argument)
 {
     // The child that ServerProcess starts: the server alone in its own process.
@@ -25,7 +25,21 @@ if (arguments.Help)
     return 0;
 }
 
-var report = await BenchmarkSuite.RunAsync(arguments, Console.Out);
+BenchmarkReport report;
+if (arguments.Search)
+{
+    var started = DateTimeOffset.UtcNow;
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    var loadBefore = LoadAverage.Read();
+    Console.WriteLine($"Search comparison: {Environment.ProcessorCount} cores, load average {loadBefore}");
+    var (figures, measurements) = await SearchComparison.RunAsync(arguments, Console.Out);
+    report = new BenchmarkReport(started, clock.Elapsed, arguments.Quick, Environment.ProcessorCount, loadBefore, LoadAverage.Read(), figures, measurements);
+}
+else
+{
+    report = await BenchmarkSuite.RunAsync(arguments, Console.Out);
+}
+
 ReportConsole.Write(Console.Out, report);
 var files = await ReportFiles.WriteAsync(arguments.OutputDirectory, report);
 Console.WriteLine($"Results written to {string.Join(", ", files)}");

@@ -40,6 +40,13 @@ public static class InferpipeApp
             config.AddCommand<StatusCommand>("status")
                 .WithDescription("Show one pipeline (or the recent ones) from the orchestrator's HTTP API.")
                 .WithExample("status", "3f2c...", "--api", "http://localhost:5210");
+            config.AddCommand<ProfileCommand>("profile")
+                .WithDescription("Model Analyzer's profile from its YAML: search the serving configs (brute or quick), sweep each over the load, checkpoint every measurement (run again to resume).")
+                .WithExample("profile", "-f", "model-analyzer-profile.yml")
+                .WithExample("profile", "-f", "model-analyzer-profile.yml", "--dry-run");
+            config.AddCommand<AnalyzeCommand>("analyze")
+                .WithDescription("Model Analyzer's analyze from its YAML: rank the checkpointed measurements, write its CSVs, the summary report, Optimal_Results.png and Optimal_ConfigFile_Location.txt.")
+                .WithExample("analyze", "-f", "model-analyzer-analyze.yml");
             config.AddCommand<BenchCommand>("bench")
                 .WithDescription("Measure a model like perf_analyzer, on any KServe v2 gRPC server (ours or Triton's) or as an ONNX file in this process: a concurrency or request-rate sweep, optionally written as perf_analyzer CSV.")
                 .WithExample("bench", "--url", "http://localhost:8001", "--model", "bert", "--concurrency", "1,2,4", "--csv", "bert.csv")

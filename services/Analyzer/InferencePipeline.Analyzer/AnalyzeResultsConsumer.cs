@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
+using InferencePipeline.ModelAnalyzer.Reports;
 using InferencePipeline.Stages;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,16 @@ public sealed class AnalyzeResultsConsumer(ArtifactStore store, ILogger<AnalyzeR
         var results = await ReadResultsAsync(request, ct);
         await run.ProgressAsync(0.1, $"read {results.Measurements.Count} measurements");
 
-        var analysis = ResultsRanker.Analyze(results, request.Constraints, request.Objectives);
+        ResultsAnalysis analysis;
+        try
+        {
+            analysis = ResultsRanker.Analyze(results, request.Constraints, request.Objectives);
+        }
+        catch (AnalysisException e)
+        {
+            throw new StageFailedException(e.Message, e);
+        }
+
         await run.ProgressAsync(0.4, $"best config {analysis.Best.Config.Name} at concurrency {analysis.Best.Measurement.Concurrency}: {analysis.BestThroughputPerSec:0.#} infer/s");
 
         var (location, configText) = await LocateBestConfigAsync(analysis.Best.Config.ConfigUri, ct);

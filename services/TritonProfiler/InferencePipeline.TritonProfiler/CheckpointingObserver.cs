@@ -1,78 +1,99 @@
+using System.Diagnostics;
 using InferencePipeline.Contracts;
+using InferencePipeline.ModelAnalyzer.Profiling;
+using InferencePipeline.ModelAnalyzer.Search;
 using InferencePipeline.Stages;
 using InferencePipeline.TritonProfiler.Checkpoints;
-using InferencePipeline.TritonProfiler.Configs;
-using InferencePipeline.TritonProfiler.Measuring;
 using Microsoft.Extensions.Logging;
 
 namespace InferencePipeline.TritonProfiler;
 
 /// <summary>
-/// Turns the runner's reports into durable checkpoints and messages: a measurement is saved BEFORE its
-/// ProfileMeasured goes out and marked published after, so a crash loses no measurement and re-announces
-/// at most the one in between (consumers deduplicate on its index).
+/// The profile engine's checkpoints and reports for a pipeline: a measurement is saved in the store BEFORE its
+/// ProfileMeasured goes out and marked published after, so a crash loses no measurement and re-announces at most
+/// the one in between (consumers deduplicate on its index, which is its place in the engine's visit order and so the
+/// same on every delivery).
 /// </summary>
 public sealed class CheckpointingObserver(
     StageRun<ProfileModel> run,
     IMeasurementStore store,
-    ProfilePlan plan,
-    ILogger logger) : IProfileObserver
+    IReadOnlyDictionary<string, CheckpointedMeasurement> checkpoints,
+    ILogger logger) : IProfileObserver, IMeasurementCheckpoints
 {
-    private int _measured;
+    private int _configs;
+    private int _total = 1;
+    private int _started;
+    private long _lastPoint = Stopwatch.GetTimestamp();
 
     public Guid PipelineId => run.PipelineId;
 
-    /// <summary>Announces checkpointed points whose ProfileMeasured may not have gone out (crash in between).</summary>
-    public async Task<int> RepublishUnannouncedAsync(IReadOnlyDictionary<string, CheckpointedMeasurement> checkpoints, CancellationToken cancellationToken)
+    /// <summary>Points measured by this delivery.</summary>
+    public int Measured { get; private set; }
+
+    /// <summary>Points published again because their first announcement may not have gone out.</summary>
+    public int Republished { get; private set; }
+
+    public int Total => _total;
+
+    public Task<CheckpointHit?> FindAsync(string model, PlannedServingConfig config, LoadPoint point, CancellationToken cancellationToken) =>
+        Task.FromResult(checkpoints.TryGetValue(MeasurementKey.For(config.Name, point.Concurrency), out var done)
+            ? new CheckpointHit(done.Measurement, done.Published)
+            : null);
+
+    public Task SaveAsync(string model, PlannedServingConfig config, LoadPoint point, ProfileMeasurement measurement, int index, CancellationToken cancellationToken) =>
+        store.SaveAsync(PipelineId, new CheckpointedMeasurement(measurement, Published: false), cancellationToken);
+
+    public Task ModelStartingAsync(string model, int configs, int maxMeasurements, CancellationToken cancellationToken)
     {
-        var count = 0;
-        foreach (var point in checkpoints.Values.Where(p => !p.Published))
+        _configs = configs;
+        _total = Math.Max(1, maxMeasurements);
+        return run.ProgressAsync(
+            (double)checkpoints.Count / _total,
+            $"Profiling {configs} configs, at most {maxMeasurements} measurements" +
+            (checkpoints.Count > 0 ? $" ({checkpoints.Count} already measured, resuming)" : ""),
+            cancellationToken);
+    }
+
+    public Task ConfigStartingAsync(string model, PlannedServingConfig config, CancellationToken cancellationToken)
+    {
+        _started++;
+        _lastPoint = Stopwatch.GetTimestamp();
+        return run.ProgressAsync(
+            (double)(Measured + checkpoints.Count) / _total,
+            $"Measuring {config.Name} ({config.Describe()}; config {_started} loaded of at most {_configs})",
+            cancellationToken);
+    }
+
+    public Task MeasuringAsync(string model, PlannedServingConfig config, LoadPoint point, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task PointAsync(ProfilePoint point, CancellationToken cancellationToken)
+    {
+        if (point.Replayed)
         {
-            if (plan.IndexOf(point.Key) is { } index)
+            ProfilerTelemetry.ResumedMeasurements.Add(1);
+            if (!point.Announced)
             {
-                await AnnounceAsync(point.Measurement, index, cancellationToken);
-                count++;
+                Republished++;
+                await AnnounceAsync(point, cancellationToken);
             }
+
+            return;
         }
 
-        return count;
-    }
-
-    public Task ConfigStartingAsync(PlannedConfig config, int configIndex, CancellationToken cancellationToken)
-    {
-        return run.ProgressAsync(
-            (double)(configIndex * plan.Concurrencies.Count) / plan.Total,
-            $"Measuring {config.Name} ({configIndex + 1}/{plan.Configs.Count}: {Describe(config.Profile)})",
-            cancellationToken);
-    }
-
-    public async Task MeasuredAsync(ProfileMeasurement measurement, int index, CancellationToken cancellationToken)
-    {
-        await store.SaveAsync(PipelineId, new CheckpointedMeasurement(measurement, Published: false), cancellationToken);
-        await AnnounceAsync(measurement, index, cancellationToken);
-        Interlocked.Increment(ref _measured);
-    }
-
-    public Task StoppedClimbingAsync(PlannedConfig config, int configIndex, int concurrency, double p99Ms, int skippedPoints, CancellationToken cancellationToken)
-    {
+        ProfilerTelemetry.Measurements.Add(1, new KeyValuePair<string, object?>("variant", point.Config.Variant.ToString()));
+        ProfilerTelemetry.MeasurementDuration.Record(Stopwatch.GetElapsedTime(_lastPoint).TotalSeconds);
+        _lastPoint = Stopwatch.GetTimestamp();
+        Measured++;
+        var stats = point.Measurement.Stats;
         logger.LogInformation(
-            "{Config}: p99 {P99:F1} ms at concurrency {Concurrency} is past the budget limit; skipping {Skipped} higher concurrencies",
-            config.Name, p99Ms, concurrency, skippedPoints);
-        return run.ProgressAsync(
-            (double)((configIndex + 1) * plan.Concurrencies.Count) / plan.Total,
-            $"{config.Name}: p99 {p99Ms:F1} ms at concurrency {concurrency} is far past the latency budget; {skippedPoints} higher concurrencies skipped",
-            cancellationToken);
+            "{Config} at concurrency {Concurrency}: {Throughput:F1} infer/s, p99 {P99:F2} ms{Unstable}",
+            point.Config.Name, point.Measurement.Concurrency, stats.ThroughputPerSec, stats.P99Ms, stats.Stable ? "" : " (not stable)");
+        await AnnounceAsync(point, cancellationToken);
     }
 
-    public int Measured => _measured;
-
-    private async Task AnnounceAsync(ProfileMeasurement measurement, int index, CancellationToken cancellationToken)
+    private async Task AnnounceAsync(ProfilePoint point, CancellationToken cancellationToken)
     {
-        await run.Context.Publish(new ProfileMeasured(PipelineId, measurement, index, plan.Total), cancellationToken);
-        await store.SaveAsync(PipelineId, new CheckpointedMeasurement(measurement, Published: true), cancellationToken);
+        await run.Context.Publish(new ProfileMeasured(PipelineId, point.Measurement, point.Index, Math.Max(_total, point.Index + 1)), cancellationToken);
+        await store.SaveAsync(PipelineId, new CheckpointedMeasurement(point.Measurement, Published: true), cancellationToken);
     }
-
-    private static string Describe(ProfiledConfig config) =>
-        (config.DynamicBatching ? $"dynamic batching [{string.Join(", ", config.PreferredBatchSizes)}]" : "no dynamic batching")
-        + $", {config.InstanceCount} instance" + (config.InstanceCount == 1 ? "" : "s");
 }

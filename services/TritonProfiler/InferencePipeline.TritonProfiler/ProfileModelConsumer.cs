@@ -1,6 +1,11 @@
 using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
 using InferencePipeline.KServe.Client;
+using InferencePipeline.ModelAnalyzer.Config;
+using InferencePipeline.ModelAnalyzer.Measuring;
+using InferencePipeline.ModelAnalyzer.Profiling;
+using InferencePipeline.ModelAnalyzer.Reports;
+using InferencePipeline.ModelAnalyzer.Search;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Stages;
 using InferencePipeline.TritonProfiler.Checkpoints;
@@ -14,16 +19,18 @@ using Microsoft.Extensions.Options;
 namespace InferencePipeline.TritonProfiler;
 
 /// <summary>
-/// Model Analyzer's <c>profile</c> as a stage: generate the configs, measure each on the inference server at
-/// each concurrency (holding the server's lock), checkpoint every point, then write results.json and
-/// publish <see cref="ModelProfiled"/>. A redelivered command resumes from the checkpoints.
+/// Model Analyzer's <c>profile</c> as a stage: generate the configs, run the shared profile engine over them (the
+/// default and ORT-tuned configs swept first, then the search space by brute force or hill climbing, each config's
+/// concurrency sweep by Model Analyzer's rules) on the inference server, holding the server's lock while it measures,
+/// checkpointing every point; then write results.json and publish <see cref="ModelProfiled"/>. A redelivered command
+/// resumes from the checkpoints.
 /// </summary>
 /// <remarks>
 /// RabbitMQ closes the channel of a handler that runs past its consumer timeout (30 minutes by default,
 /// docs/platform-facts.md); the message is then redelivered and the profile resumes from its checkpoints, so a
 /// long profile converges over several deliveries instead of failing — but each delivery re-measures the point
-/// it was cut off in. Keep demo search spaces small (<see cref="SearchSpace.Small"/> finishes in minutes) or
-/// raise <c>consumer_timeout</c> for real sweeps.
+/// it was cut off in. Keep demo search spaces small (<see cref="SearchSpace.Small"/> finishes in minutes), let
+/// quick search walk large ones, or raise <c>consumer_timeout</c> for real sweeps.
 /// </remarks>
 public sealed class ProfileModelConsumer(
     ArtifactStore artifacts,
@@ -46,38 +53,57 @@ public sealed class ProfileModelConsumer(
         var request = run.Command;
         var ct = run.CancellationToken;
         StageFailedException.ThrowIfProblem(ProfileRequestValidation.Problem(request));
-        var configs = await GenerateConfigsAsync(request, ct);
-        if (request.SearchSpace.Mode == SearchMode.Quick)
-        {
-            logger.LogWarning("Quick (hill-climbing) search is not available; measuring the whole search space as BruteForce does");
-        }
+        var space = await GenerateConfigsAsync(request, ct);
+        var mode = request.SearchSpace.EffectiveMode == SearchMode.Quick ? ConfigSearchMode.Quick : ConfigSearchMode.Brute;
+        var job = new ModelProfileJob(
+            request.ModelName, space.Fixed, space.Grid, mode, LoadSpec.Concurrencies(request.SearchSpace.Concurrency),
+            ConstraintSet.From(request.Constraints), ObjectiveScore.Default, options.Value.NumConfigsPerModel);
 
-        var plan = new ProfilePlan(configs, request.SearchSpace.Concurrency);
-        var limit = new ClimbLimit(request.Constraints?.MaxLatencyP99Ms, options.Value.LatencyBudgetFactor);
-        var observer = new CheckpointingObserver(run, store, plan, logger);
         var checkpoints = await store.LoadAsync(request.PipelineId, ct);
-        await observer.RepublishUnannouncedAsync(checkpoints, ct);
+        var observer = new CheckpointingObserver(run, store, checkpoints, logger);
+        WarnIfLong(request.SearchSpace, job);
 
-        var pending = plan.PendingConfigs(checkpoints, limit);
-        await run.ProgressAsync(
-            (double)checkpoints.Count / plan.Total,
-            $"Profiling {plan.Configs.Count} configs × {plan.Concurrencies.Count} concurrencies = {plan.Total} points" +
-            (checkpoints.Count > 0 ? $" ({checkpoints.Count} already measured, resuming)" : ""));
-        WarnIfLong(plan, request.SearchSpace, pending);
-        if (pending > 0)
+        IReadOnlyList<ProfileMeasurement> measurements;
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
-            await MeasureHoldingTheServerAsync(request, plan, checkpoints, limit, observer, ct);
+            IServerLease? lease = null;
+            var address = server.Value.GrpcAddress;
+            // The server's lock is taken only when something is left to measure: a fully checkpointed profile touches no server.
+            var profileServer = runner.Begin(request, space.Fixed, async token =>
+            {
+                lease = await serverLock.AcquireAsync(address, $"pipeline {request.PipelineId:N}", options.Value.LockWaitTimeout, token);
+                lease.Lost.Register(linked.Cancel);
+            });
+            try
+            {
+                measurements = await new ProfileEngine(profileServer, observer, observer).ProfileAsync(job, linked.Token);
+            }
+            catch (OperationCanceledException) when (lease is { Lost.IsCancellationRequested: true } && !ct.IsCancellationRequested)
+            {
+                throw new ServerLockLostException(ServerLockKey.For(address));
+            }
+            catch (MeasurementFailedException e)
+            {
+                throw new ProfilingFailedException(e.Message, e);
+            }
+            finally
+            {
+                await profileServer.DisposeAsync();
+                if (lease is not null)
+                {
+                    await lease.DisposeAsync();
+                }
+            }
         }
 
-        var measurements = plan.InOrder(await store.LoadAsync(request.PipelineId, ct));
         var resultsUri = ArtifactStore.UriFor(request.PipelineId, ServingConfigGenerator.Stage, "results.json");
         await artifacts.WriteTextAsync(resultsUri, new ProfileResults(request.PipelineId, request.ModelName, measurements).ToJson(), ct);
-        await run.ProgressAsync(1, $"Profiled {measurements.Count} points ({observer.Measured} measured now)");
+        await run.ProgressAsync(1, $"Profiled {measurements.Count} points ({observer.Measured} measured now, {mode} search)");
         await run.PublishAsync(new ModelProfiled(request.PipelineId, request.ModelName, resultsUri, measurements.Count));
         logger.LogInformation("Profiled {Model}: {Count} measurements in {Uri}", request.ModelName, measurements.Count, resultsUri);
     }
 
-    private async Task<IReadOnlyList<PlannedConfig>> GenerateConfigsAsync(ProfileModel request, CancellationToken ct)
+    private async Task<ProfileSpace> GenerateConfigsAsync(ProfileModel request, CancellationToken ct)
     {
         try
         {
@@ -90,35 +116,14 @@ public sealed class ProfileModelConsumer(
         }
     }
 
-    /// <summary>
-    /// Measures the pending points while holding the server's lock, so no other profile's load distorts them;
-    /// losing the lock midway stops the measuring and throws for a retry.
-    /// </summary>
-    private async Task MeasureHoldingTheServerAsync(
-        ProfileModel request, ProfilePlan plan, IReadOnlyDictionary<string, CheckpointedMeasurement> checkpoints, ClimbLimit limit,
-        CheckpointingObserver observer, CancellationToken ct)
-    {
-        var address = server.Value.GrpcAddress;
-        await using var lease = await serverLock.AcquireAsync(address, $"pipeline {request.PipelineId:N}", options.Value.LockWaitTimeout, ct);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
-        try
-        {
-            await runner.RunAsync(request, plan, checkpoints, limit, observer, linked.Token);
-        }
-        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !ct.IsCancellationRequested)
-        {
-            throw new ServerLockLostException(ServerLockKey.For(address));
-        }
-    }
-
-    private void WarnIfLong(ProfilePlan plan, SearchSpace space, int pendingConfigs)
+    private void WarnIfLong(SearchSpace space, ModelProfileJob job)
     {
         // The stability rule needs at least three windows per point.
-        var estimate = TimeSpan.FromMilliseconds(3.0 * space.MeasurementWindowMs * pendingConfigs * plan.Concurrencies.Count);
+        var estimate = TimeSpan.FromMilliseconds(3.0 * space.MeasurementWindowMs * job.MaxMeasurements(job.DistinctConfigs().Count));
         if (estimate > ConsumerTimeoutMargin)
         {
             logger.LogWarning(
-                "This profile needs at least {Estimate} of measurement, past RabbitMQ's 30-minute consumer timeout: it will be redelivered and resume from checkpoints. Use a smaller search space or raise consumer_timeout.",
+                "This profile may need up to {Estimate} of measurement, past RabbitMQ's 30-minute consumer timeout: it will be redelivered and resume from checkpoints. Use quick search, a smaller search space or raise consumer_timeout.",
                 estimate);
         }
     }

@@ -51,6 +51,12 @@ public static class ProfileRequestValidation
             return $"Instance counts must be >= 1 (got [{Join(space.InstanceCounts)}]).";
         }
 
+        if (space.BackendParameters?.FirstOrDefault(p => string.IsNullOrWhiteSpace(p.Key) || p.Value is null || p.Value.Count == 0
+                || p.Value.Any(string.IsNullOrWhiteSpace)) is { Key: not null } bad)
+        {
+            return $"Backend parameter '{bad.Key}' needs a name and at least one non-empty value to search (got [{string.Join(", ", bad.Value ?? [])}]).";
+        }
+
         if (space.MeasurementWindowMs < 1)
         {
             return $"The measurement window must be at least 1 ms (got {space.MeasurementWindowMs}).";

@@ -1,6 +1,6 @@
 namespace InferencePipeline.TritonProfiler;
 
-/// <summary>Configuration section <c>Pipeline:Profiler</c>: how the profiler waits and when it stops climbing.</summary>
+/// <summary>Configuration section <c>Pipeline:Profiler</c>: how the profiler waits, warms up and searches.</summary>
 public sealed class TritonProfilerOptions
 {
     public const string Section = "Pipeline:Profiler";
@@ -19,10 +19,10 @@ public sealed class TritonProfilerOptions
     public TimeSpan ModelReadyTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// A config stops climbing concurrency once its p99 exceeds this multiple of the latency budget:
-    /// higher concurrency only queues more, and the points would never be candidates.
+    /// Quick search: how many of the best candidates get the full concurrency sweep after the climb
+    /// (Model Analyzer's num_configs_per_model).
     /// </summary>
-    public double LatencyBudgetFactor { get; set; } = 2.0;
+    public int NumConfigsPerModel { get; set; } = 3;
 
     /// <summary>
     /// The longest warm-up before the first config of a profile is measured: load runs until the JIT has settled

@@ -1,6 +1,7 @@
 using InferencePipeline.Analyzer;
 using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
+using InferencePipeline.ModelAnalyzer.Reports;
 
 namespace InferencePipeline.Stages.Tests.Analyzer;
 
@@ -30,12 +31,12 @@ public sealed class AnalyzeResultsConsumerTests
         Assert.Equal(ArtifactStore.UriFor(id, "analyzer", "results", "metrics-model-inference.csv"), analyzed.MetricsCsvUri);
         var lines = (await stage.Store.ReadTextAsync(analyzed.MetricsCsvUri)).TrimEnd('\n').Split('\n');
         Assert.Equal(
-            "Model,Batch,Concurrency,Model Config Path,Instance Group,Preferred Batch Sizes,Satisfies Constraints,Throughput (infer/sec),p99 Latency (ms)",
+            "Model,Batch,Concurrency,Model Config Path,Instance Group,Max Batch Size,Satisfies Constraints,Throughput (infer/sec),p99 Latency (ms)",
             lines[0]);
         Assert.Equal(1 + 24, lines.Length);
-        Assert.Contains("bert,1,8,bert_config_2,2:CPU,[8],Yes,480.0,19.000", lines);
-        Assert.Contains("bert,1,8,bert_config_3,2:CPU,[16],No,600.0,41.000", lines);
-        Assert.Contains("bert,1,1,bert_default,1:CPU,Disabled,Yes,100.0,11.000", lines);
+        Assert.Contains("bert,1,8,bert_config_2,2:CPU,16,Yes,480.0,19.000", lines);
+        Assert.Contains("bert,1,8,bert_config_3,2:CPU,16,No,600.0,41.000", lines);
+        Assert.Contains("bert,1,1,bert_default,1:CPU,16,Yes,100.0,11.000", lines);
 
         // The plot is a real PNG with content, not an empty canvas.
         var png = await File.ReadAllBytesAsync(stage.Store.PathFor(analyzed.PlotUri));

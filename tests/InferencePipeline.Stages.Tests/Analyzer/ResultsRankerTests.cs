@@ -1,5 +1,6 @@
 using InferencePipeline.Analyzer;
 using InferencePipeline.Contracts;
+using InferencePipeline.ModelAnalyzer.Reports;
 
 namespace InferencePipeline.Stages.Tests.Analyzer;
 

@@ -71,6 +71,49 @@ public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITes
     }
 
     [Fact]
+    public async Task A_space_of_more_than_a_few_configs_is_hill_climbed_by_default_with_fewer_measurements()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
+        // 3 preferred sizes × 3 instance counts = 9 configs: more than SearchSpace.AutoQuickAbove, so quick search.
+        var space = ProfileRequests.FastSpace([1, 2, 4, 8], [1, 2, 4], [1, 2, 3]);
+        Assert.Equal(SearchMode.Quick, space.EffectiveMode);
+        var request = await ProfileRequests.CreateAsync(stage.Store, Guid.NewGuid(), space, TestModels.Add, TestModels.Add);
+
+        await stage.SendAndPollAsync(request, Timeout);
+
+        Assert.Null(stage.SinglePublishedNow<StageFailed>());
+        var measured = stage.PublishedNow<ProfileMeasured>();
+        var configs = measured.Select(m => m.Measurement.Config.Name).Distinct().ToList();
+        output.WriteLine($"quick search: {measured.Count} measurements of {configs.Count} configs ({string.Join(", ", configs)})");
+        // Brute force would sweep all 11 configs; the climb measures candidates once and sweeps only the best three.
+        Assert.True(measured.Count < 11 * 4, $"{measured.Count} measurements");
+        Assert.Equal(["add_config_default", "add_config_ort_tuned", "add_config_0"], configs.Take(3));
+        Assert.Equal(Enumerable.Range(0, measured.Count), measured.Select(m => m.Index).Order());
+        Assert.All(measured, m => Assert.True(m.Index < m.Total));
+        Assert.Equal(measured.Count, measured.Select(m => (m.Measurement.Config.Name, m.Measurement.Concurrency)).Distinct().Count());
+        Assert.Equal(measured.Count, Assert.IsType<ModelProfiled>(stage.SinglePublishedNow<ModelProfiled>()).MeasurementCount);
+    }
+
+    [Fact]
+    public async Task Onnx_runtime_backend_parameters_are_searched_with_batching_and_reach_the_server()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
+        var space = ProfileRequests.FastSpace([1], [4], [1]) with
+        {
+            BackendParameters = new Dictionary<string, IReadOnlyList<string>> { ["intra_op_thread_count"] = ["1", "2"] },
+        };
+        var request = await ProfileRequests.CreateAsync(stage.Store, Guid.NewGuid(), space, TestModels.Add, TestModels.Add);
+
+        await stage.SendAndPollAsync(request, Timeout);
+
+        Assert.Null(stage.SinglePublishedNow<StageFailed>());
+        var search = stage.PublishedNow<ProfileMeasured>().Where(m => m.Measurement.Config.Variant == ConfigVariant.TritonSearch).ToList();
+        Assert.Equal(["1", "2"], search.Select(m => m.Measurement.Config.BackendParameters!["intra_op_thread_count"]).Order());
+        var written = ModelConfigFile.Read(stage.Store.PathFor(search.Single(m => m.Measurement.Config.Name == "add_config_1").Measurement.Config.ConfigUri));
+        Assert.Equal("2", written.Parameters["intra_op_thread_count"].StringValue);
+    }
+
+    [Fact]
     public async Task A_config_far_past_the_latency_budget_stops_climbing_concurrency()
     {
         await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
@@ -83,10 +126,11 @@ public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITes
 
         Assert.Null(stage.SinglePublishedNow<StageFailed>());
         var measured = stage.PublishedNow<ProfileMeasured>();
-        // 3 configs, each measured at concurrency 1 only: its p99 is already past 2 × the (absurd) budget.
+        // 3 configs, each measured at concurrency 1 only: its p99 is already past the (absurd) budget, and below
+        // concurrency 1 there is nothing for the binary search to try.
         Assert.Equal(3, measured.Count);
         Assert.All(measured, m => Assert.Equal(1, m.Measurement.Concurrency));
-        Assert.Equal([0, 3, 6], measured.Select(m => m.Index).Order());
+        Assert.Equal([0, 1, 2], measured.Select(m => m.Index).Order());
         Assert.Equal(3, Assert.IsType<ModelProfiled>(stage.SinglePublishedNow<ModelProfiled>()).MeasurementCount);
         Assert.DoesNotContain(ModelRepositoryLayout.Models(server.Repository.Root), name => name.StartsWith("add_", StringComparison.Ordinal));
     }
@@ -148,6 +192,7 @@ public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITes
     [InlineData("too few trials")]
     [InlineData("bad model name")]
     [InlineData("model name too long for its config names")]
+    [InlineData("backend parameter without values")]
     public async Task Bad_commands_fail_the_stage_without_measuring(string problem)
     {
         await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
@@ -157,6 +202,10 @@ public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITes
             "empty concurrency" => request with { SearchSpace = request.SearchSpace with { Concurrency = [] } },
             "too few trials" => request with { SearchSpace = request.SearchSpace with { MaxTrials = 2 } },
             "model name too long for its config names" => request with { ModelName = new string('m', 120) },
+            "backend parameter without values" => request with
+            {
+                SearchSpace = request.SearchSpace with { BackendParameters = new Dictionary<string, IReadOnlyList<string>> { ["intra_op_thread_count"] = [] } },
+            },
             _ => request with { ModelName = "../escape" },
         };
 

@@ -18,7 +18,7 @@ public sealed class ServingConfigGeneratorTests : IDisposable
         var request = await ProfileRequests.CreateAsync(
             _store, id, ProfileRequests.FastSpace([1], [4, 16], [1, 2, 3]), TestModels.Identity, TestModels.Add);
 
-        var configs = await new ServingConfigGenerator(_store).GenerateAsync(request, CancellationToken.None);
+        var configs = (await new ServingConfigGenerator(_store).GenerateAsync(request, CancellationToken.None)).All;
 
         Assert.Equal(2 * 3 + 2, configs.Count);
         Assert.Equal(["add_config_default", "add_config_ort_tuned"], configs.Take(2).Select(c => c.Name));
@@ -58,7 +58,7 @@ public sealed class ServingConfigGeneratorTests : IDisposable
         var request = await ProfileRequests.CreateAsync(
             _store, id, ProfileRequests.FastSpace([1], [4], [2]), TestModels.Identity, TestModels.Add);
 
-        var configs = await new ServingConfigGenerator(_store).GenerateAsync(request, CancellationToken.None);
+        var configs = (await new ServingConfigGenerator(_store).GenerateAsync(request, CancellationToken.None)).All;
 
         foreach (var config in configs)
         {
@@ -95,7 +95,7 @@ public sealed class ServingConfigGeneratorTests : IDisposable
             + "# Triton only\nmodel_transaction_policy { decoupled: false }\n"
             + "dynamic_batching {  # batching on\n  max_queue_delay_microseconds: 100  # 0.1 ms\n}\n");
 
-        var configs = await new ServingConfigGenerator(_store).GenerateAsync(request, CancellationToken.None);
+        var configs = (await new ServingConfigGenerator(_store).GenerateAsync(request, CancellationToken.None)).All;
 
         var written = configs.ToDictionary(c => c.Name, c => ModelConfigFile.ReadDocument(_store.PathFor(c.Profile.ConfigUri)));
         var defaults = written["add_config_default"];
@@ -130,7 +130,7 @@ public sealed class ServingConfigGeneratorTests : IDisposable
         var request = await ProfileRequests.CreateAsync(
             _store, Guid.NewGuid(), ProfileRequests.FastSpace([1], [], [1, 2]), TestModels.Add, TestModels.Add);
 
-        var configs = new ServingConfigGenerator(_store).Plan(request);
+        var configs = new ServingConfigGenerator(_store).Space(request).All;
 
         Assert.Equal(4, configs.Count);
         Assert.All(configs.Skip(2), c => Assert.Null(c.Config.DynamicBatching));
@@ -144,7 +144,7 @@ public sealed class ServingConfigGeneratorTests : IDisposable
             _store, Guid.NewGuid(), ProfileRequests.FastSpace([1], [4], [1]), TestModels.Add, TestModels.Add,
             changeTuned: c => c.MaxBatchSize = 0);
 
-        var error = Assert.Throws<ArgumentException>(() => new ServingConfigGenerator(_store).Plan(request));
+        var error = Assert.Throws<ArgumentException>(() => new ServingConfigGenerator(_store).Space(request));
         Assert.Contains("max_batch_size 0", error.Message);
     }
 

@@ -11,8 +11,14 @@ namespace InferencePipeline.Testing.Models;
 public sealed class TestModelRepository : IDisposable
 {
     public TestModelRepository()
+        : this(Path.Combine(Path.GetTempPath(), $"inferpipe-repo-{Guid.NewGuid():N}"))
     {
-        Root = Path.Combine(Path.GetTempPath(), $"inferpipe-repo-{Guid.NewGuid():N}");
+    }
+
+    /// <summary>A repository at <paramref name="root"/> (created), deleted on dispose like any other.</summary>
+    public TestModelRepository(string root)
+    {
+        Root = root;
         Directory.CreateDirectory(Root);
     }
 

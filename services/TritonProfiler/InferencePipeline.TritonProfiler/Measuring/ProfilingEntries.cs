@@ -1,6 +1,6 @@
 using InferencePipeline.Contracts;
 using InferencePipeline.ModelRepository;
-using InferencePipeline.TritonProfiler.Configs;
+using InferencePipeline.ModelAnalyzer.Search;
 
 namespace InferencePipeline.TritonProfiler.Measuring;
 
@@ -14,9 +14,9 @@ public static class ProfilingEntries
 {
     public static string BaseName(string modelName, Guid pipelineId) => $"{modelName}_{pipelineId.ToString("N")[..8]}";
 
-    /// <summary>Writes the entries and returns, for each config name, the entry it is loaded as.</summary>
+    /// <summary>Writes the entries and returns, for each model file of <paramref name="configs"/>, the entry its configs are loaded as.</summary>
     public static async Task<IReadOnlyDictionary<string, string>> PlaceAsync(
-        string repository, string modelName, Guid pipelineId, IReadOnlyList<PlannedConfig> configs, CancellationToken cancellationToken)
+        string repository, string modelName, Guid pipelineId, IReadOnlyList<PlannedServingConfig> configs, CancellationToken cancellationToken)
     {
         var baseName = BaseName(modelName, pipelineId);
         var placed = new List<(string ModelPath, string Entry)>();
@@ -37,7 +37,7 @@ public static class ProfilingEntries
             if (entry is null)
             {
                 entry = placed.Count == 0 ? baseName
-                    : config.Profile.Variant == ConfigVariant.Default ? $"{baseName}_default"
+                    : config.Variant == ConfigVariant.Default ? $"{baseName}_default"
                     : $"{baseName}_{placed.Count}";
                 var entryConfig = config.Config.Clone();
                 entryConfig.Name = entry;
@@ -45,7 +45,7 @@ public static class ProfilingEntries
                 placed.Add((config.ModelPath, entry));
             }
 
-            entryOf[config.Name] = entry;
+            entryOf[config.ModelPath] = entry;
         }
 
         return entryOf;

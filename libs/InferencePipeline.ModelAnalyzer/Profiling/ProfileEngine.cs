@@ -1,0 +1,220 @@
+using InferencePipeline.Contracts;
+using InferencePipeline.ModelAnalyzer.Config;
+using InferencePipeline.ModelAnalyzer.Search;
+
+namespace InferencePipeline.ModelAnalyzer.Profiling;
+
+/// <summary>
+/// Model Analyzer's profile of one model after another: the fixed configs (the default first) swept over the loads,
+/// then the space searched — every config swept (brute), or hill climbing from the space's origin with one
+/// measurement per candidate and the best <see cref="ModelProfileJob.NumConfigsPerModel"/> swept after (quick).
+/// Every point is looked up in the checkpoints before it is measured and checkpointed as soon as it is, and every
+/// decision depends only on measured values, so a run over the same checkpoints takes the same path: an
+/// interrupted profile resumes where it stopped, measuring nothing twice.
+/// </summary>
+public sealed class ProfileEngine(IServingMeasurer measurer, IMeasurementCheckpoints checkpoints, IProfileObserver observer)
+{
+    private readonly IServingMeasurer _measurer = measurer;
+    private readonly IMeasurementCheckpoints _checkpoints = checkpoints;
+    private readonly IProfileObserver _observer = observer;
+    private int _nextIndex;
+
+    /// <summary>Points measured now (not found in the checkpoints), over every model profiled by this engine.</summary>
+    public int FreshMeasurements { get; private set; }
+
+    /// <summary>Points found in the checkpoints instead of measured.</summary>
+    public int ReplayedMeasurements { get; private set; }
+
+    public async Task<IReadOnlyList<ProfileMeasurement>> ProfileAsync(ModelProfileJob job, CancellationToken cancellationToken)
+    {
+        var run = new ModelRun(this, job, cancellationToken);
+        var distinct = job.DistinctConfigs();
+        await _observer.ModelStartingAsync(job.ModelName, distinct.Count, job.MaxMeasurements(distinct.Count), cancellationToken);
+        // Two fixed configs that are one (an ORT-tuned config the tuner left as the default) are swept once.
+        foreach (var config in job.Fixed.DistinctBy(c => c.Identity))
+        {
+            await run.SweepAsync(config);
+        }
+
+        if (job.Grid is not null)
+        {
+            if (job.Mode == ConfigSearchMode.Quick && job.Grid.Axes.Count > 0)
+            {
+                await run.ClimbAsync(job.Grid);
+            }
+            else
+            {
+                foreach (var config in distinct.Skip(job.Fixed.Count))
+                {
+                    await run.SweepAsync(config);
+                }
+            }
+        }
+
+        return run.Measurements;
+    }
+
+    /// <summary>One model's profile in progress: what it measured, in visit order, and the open session if any.</summary>
+    private sealed class ModelRun(ProfileEngine engine, ModelProfileJob job, CancellationToken ct)
+    {
+        private readonly Dictionary<(string Identity, LoadPoint Point), ProfileMeasurement> _done = [];
+
+        public List<ProfileMeasurement> Measurements { get; } = [];
+
+        /// <summary>Model Analyzer's concurrency sweep of one config (<see cref="LoadSweep"/>).</summary>
+        public async Task SweepAsync(PlannedServingConfig config)
+        {
+            IServingSession? session = null;
+            try
+            {
+                await LoadSweep.RunAsync(job.Load, job.Constraints, job.Score, async point =>
+                {
+                    var (m, opened) = await PointAsync(config, point, session);
+                    session ??= opened;
+                    return m;
+                });
+            }
+            finally
+            {
+                if (session is not null)
+                {
+                    await session.DisposeAsync();
+                }
+            }
+        }
+
+        /// <summary>
+        /// Hill climbing: measure the origin, then every unvisited neighbour (one step along one axis) of the current
+        /// config; move to the best of them while it beats the current one. Each candidate is measured once, at the
+        /// load <see cref="LoadSpec.QuickPoint"/> derives from it. Then the best few candidates get the full sweep.
+        /// </summary>
+        public async Task ClimbAsync(IConfigGrid grid)
+        {
+            var visited = new Dictionary<string, (PlannedServingConfig Config, ProfileMeasurement Measurement)>(StringComparer.Ordinal);
+            var current = new int[grid.Axes.Count];
+            var currentResult = await CandidateAsync(grid, current, visited);
+            while (true)
+            {
+                (int[] Coordinate, ProfileMeasurement Measurement)? bestNeighbour = null;
+                foreach (var neighbour in Neighbours(grid, current))
+                {
+                    if (visited.ContainsKey(Key(neighbour)))
+                    {
+                        continue;
+                    }
+
+                    var result = await CandidateAsync(grid, neighbour, visited);
+                    if (bestNeighbour is null || Better(result, bestNeighbour.Value.Measurement))
+                    {
+                        bestNeighbour = (neighbour, result);
+                    }
+                }
+
+                if (bestNeighbour is null || !Better(bestNeighbour.Value.Measurement, currentResult))
+                {
+                    break;
+                }
+
+                (current, currentResult) = bestNeighbour.Value;
+            }
+
+            var fixedIdentities = job.Fixed.Select(c => c.Identity).ToHashSet(StringComparer.Ordinal);
+            var ranked = visited.Values
+                .Where(v => !fixedIdentities.Contains(v.Config.Identity))
+                .DistinctBy(v => v.Config.Identity)
+                .OrderByDescending(v => v.Measurement, Comparer<ProfileMeasurement>.Create((a, b) => Better(a, b) ? 1 : Better(b, a) ? -1 : 0))
+                .Take(job.NumConfigsPerModel)
+                .ToList();
+            foreach (var (config, _) in ranked)
+            {
+                await SweepAsync(config);
+            }
+        }
+
+        private async Task<ProfileMeasurement> CandidateAsync(IConfigGrid grid, int[] coordinate, Dictionary<string, (PlannedServingConfig, ProfileMeasurement)> visited)
+        {
+            var config = grid.At(coordinate);
+            var point = job.Load.QuickPoint(config);
+            var (measurement, session) = await PointAsync(config, point, null);
+            if (session is not null)
+            {
+                await session.DisposeAsync();
+            }
+
+            visited[Key(coordinate)] = (config, measurement);
+            return measurement;
+        }
+
+        /// <summary>Passing the constraints beats failing them; otherwise the objectives decide.</summary>
+        private bool Better(ProfileMeasurement a, ProfileMeasurement b)
+        {
+            var aPasses = job.Constraints.Satisfies(a.Stats);
+            var bPasses = job.Constraints.Satisfies(b.Stats);
+            return aPasses != bPasses ? aPasses : job.Score.Compare(a.Stats, b.Stats) > 0;
+        }
+
+        private static IEnumerable<int[]> Neighbours(IConfigGrid grid, int[] current)
+        {
+            for (var axis = 0; axis < grid.Axes.Count; axis++)
+            {
+                foreach (var step in (int[])[1, -1])
+                {
+                    var next = current[axis] + step;
+                    if (next >= 0 && next < grid.Axes[axis].Count)
+                    {
+                        var neighbour = (int[])current.Clone();
+                        neighbour[axis] = next;
+                        yield return neighbour;
+                    }
+                }
+            }
+        }
+
+        private static string Key(int[] coordinate) => string.Join(',', coordinate);
+
+        /// <summary>
+        /// One point: from this run's own measurements, else from the checkpoints, else measured now (loading the config
+        /// first when no session is open) and checkpointed before it is reported.
+        /// </summary>
+        private async Task<(ProfileMeasurement Measurement, IServingSession? Opened)> PointAsync(
+            PlannedServingConfig config, LoadPoint point, IServingSession? session)
+        {
+            if (_done.TryGetValue((config.Identity, point), out var known))
+            {
+                return (known, null);
+            }
+
+            ProfileMeasurement measurement;
+            IServingSession? opened = null;
+            var hit = await engine._checkpoints.FindAsync(job.ModelName, config, point, ct);
+            var index = engine._nextIndex;
+            if (hit is not null)
+            {
+                measurement = hit.Measurement with { Config = config.ToProfiled() };
+                engine._nextIndex++;
+                engine.ReplayedMeasurements++;
+                await engine._observer.PointAsync(new ProfilePoint(job.ModelName, config, measurement, index, Replayed: true, hit.Announced), ct);
+            }
+            else
+            {
+                if (session is null)
+                {
+                    await engine._observer.ConfigStartingAsync(job.ModelName, config, ct);
+                    session = opened = await engine._measurer.OpenAsync(config, ct);
+                }
+
+                await engine._observer.MeasuringAsync(job.ModelName, config, point, ct);
+                var measured = await session.MeasureAsync(point, ct);
+                measurement = new ProfileMeasurement(config.ToProfiled(), point.Concurrency, measured.Stats, point.BatchSize, measured.Server, point.RequestRate);
+                engine._nextIndex++;
+                engine.FreshMeasurements++;
+                await engine._checkpoints.SaveAsync(job.ModelName, config, point, measurement, index, ct);
+                await engine._observer.PointAsync(new ProfilePoint(job.ModelName, config, measurement, index, Replayed: false, Announced: false), ct);
+            }
+
+            _done[(config.Identity, point)] = measurement;
+            Measurements.Add(measurement);
+            return (measurement, opened);
+        }
+    }
+}
