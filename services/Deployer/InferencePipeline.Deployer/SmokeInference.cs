@@ -2,13 +2,15 @@ using Google.Protobuf;
 using Inference;
 using InferencePipeline.Contracts;
 using InferencePipeline.KServe;
+using InferencePipeline.LoadGen;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
 
 namespace InferencePipeline.Deployer;
 
 /// <summary>
-/// The deployer's proof that the server serves the model: the same random inputs go through the server
+/// The deployer's proof that the server serves the model: the same inputs (the first steps of the real input data
+/// when the pipeline has some, else random ones) go through the server
 /// (KServe ModelInfer, tensors in raw_input_contents) and through an ONNX Runtime session on the same
 /// file with the config's ORT settings; the outputs are compared element by element.
 /// </summary>
@@ -24,7 +26,8 @@ public static class SmokeInference
         string servedName,
         ModelConfig config,
         string modelPath,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        PerfAnalyzerInputData? inputData = null)
     {
         var hasBatch = config.MaxBatchSize > 0;
         // Two samples when the model batches, so a server that mixes up samples in a batch shows.
@@ -32,11 +35,29 @@ public static class SmokeInference
         var specs = config.Input
             .Select(input => new TensorSpec(input.Name, KServeName(input.DataType), hasBatch ? [-1, .. input.Dims] : input.Dims.ToList()))
             .ToList();
-        var inputs = InputFactory.CreateRaw(specs, batchSize, Seed, dynamicDimSize: DynamicDimSize);
+        var inputs = inputData is null
+            ? InputFactory.CreateRaw(specs, batchSize, Seed, dynamicDimSize: DynamicDimSize)
+            : FromInputData(servedName, specs, hasBatch, batchSize, inputData);
 
         var served = await InferOnServerAsync(client, servedName, inputs, cancellationToken);
         var expected = InferInProcess(config, modelPath, inputs, batchSize);
         return OutputComparer.Compare(expected, served);
+    }
+
+    /// <summary>The first request the load generator would build from the data (steps batched as it batches them), as raw tensors.</summary>
+    private static IReadOnlyList<RawInputTensor> FromInputData(
+        string servedName, IReadOnlyList<TensorSpec> specs, bool hasBatch, int batchSize, PerfAnalyzerInputData inputData)
+    {
+        var metadata = specs.Select(spec => new ModelMetadataResponse.Types.TensorMetadata { Name = spec.Name, Datatype = spec.DataType, Shape = { spec.Shape } }).ToArray();
+        try
+        {
+            var request = InputDataRequestBuilder.Build(servedName, "", metadata, hasBatch, batchSize, inputData, shapes: null)[0];
+            return request.Inputs.Select((tensor, i) => new RawInputTensor(tensor.Name, tensor.Datatype, tensor.Shape.ToArray(), request.RawInputContents[i].ToByteArray())).ToList();
+        }
+        catch (InputDataException e)
+        {
+            throw new DeploymentFailedException($"The input data does not fit '{servedName}': {e.Message}");
+        }
     }
 
     private static string KServeName(DataType dataType) =>

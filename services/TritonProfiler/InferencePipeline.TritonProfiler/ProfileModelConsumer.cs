@@ -1,6 +1,7 @@
 using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
 using InferencePipeline.KServe.Client;
+using InferencePipeline.LoadGen;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Stages;
 using InferencePipeline.TritonProfiler.Checkpoints;
@@ -46,6 +47,7 @@ public sealed class ProfileModelConsumer(
         var request = run.Command;
         var ct = run.CancellationToken;
         StageFailedException.ThrowIfProblem(ProfileRequestValidation.Problem(request));
+        var inputData = LoadInputData(request);
         var configs = await GenerateConfigsAsync(request, ct);
         if (request.SearchSpace.Mode == SearchMode.Quick)
         {
@@ -66,7 +68,7 @@ public sealed class ProfileModelConsumer(
         WarnIfLong(plan, request.SearchSpace, pending);
         if (pending > 0)
         {
-            await MeasureHoldingTheServerAsync(request, plan, checkpoints, limit, observer, ct);
+            await MeasureHoldingTheServerAsync(request, plan, checkpoints, limit, observer, inputData, ct);
         }
 
         var measurements = plan.InOrder(await store.LoadAsync(request.PipelineId, ct));
@@ -94,16 +96,35 @@ public sealed class ProfileModelConsumer(
     /// Measures the pending points while holding the server's lock, so no other profile's load distorts them;
     /// losing the lock midway stops the measuring and throws for a retry.
     /// </summary>
+    /// <summary>The request's real inputs (perf_analyzer JSON), which the load generator then sends instead of random data.</summary>
+    private PerfAnalyzerInputData? LoadInputData(ProfileModel request)
+    {
+        if (string.IsNullOrWhiteSpace(request.InputDataUri))
+        {
+            return null;
+        }
+
+        try
+        {
+            return PerfAnalyzerInputData.Load(ModelSource.ResolveLocalPath(request.InputDataUri, artifacts, "input data"));
+        }
+        catch (Exception e) when (e is FileNotFoundException or NotSupportedException or ArtifactUriException or InputDataException)
+        {
+            throw new StageFailedException(
+                $"Cannot use the input data '{request.InputDataUri}': {e.Message.TrimEnd('.')}. Give perf_analyzer's --input-data JSON, or leave InputDataUri out to send random data.", e);
+        }
+    }
+
     private async Task MeasureHoldingTheServerAsync(
         ProfileModel request, ProfilePlan plan, IReadOnlyDictionary<string, CheckpointedMeasurement> checkpoints, ClimbLimit limit,
-        CheckpointingObserver observer, CancellationToken ct)
+        CheckpointingObserver observer, PerfAnalyzerInputData? inputData, CancellationToken ct)
     {
         var address = server.Value.GrpcAddress;
         await using var lease = await serverLock.AcquireAsync(address, $"pipeline {request.PipelineId:N}", options.Value.LockWaitTimeout, ct);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
         try
         {
-            await runner.RunAsync(request, plan, checkpoints, limit, observer, linked.Token);
+            await runner.RunAsync(request, plan, checkpoints, limit, observer, linked.Token, inputData);
         }
         catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !ct.IsCancellationRequested)
         {

@@ -32,7 +32,8 @@ public sealed class PerfRunner(
         IReadOnlyDictionary<string, CheckpointedMeasurement> checkpoints,
         ClimbLimit limit,
         IProfileObserver observer,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        PerfAnalyzerInputData? inputData = null)
     {
         var repository = server.Value.ModelRepository;
         using var connection = clients.Connect();
@@ -45,7 +46,7 @@ public sealed class PerfRunner(
             for (var c = 0; c < plan.Configs.Count; c++)
             {
                 warmedUp |= await MeasureConfigAsync(
-                    request, plan, c, entries[plan.Configs[c].Name], control, checkpoints, limit, observer, warmUp: !warmedUp, cancellationToken);
+                    request, plan, c, entries[plan.Configs[c].Name], control, checkpoints, limit, observer, warmUp: !warmedUp, inputData, cancellationToken);
             }
         }
         finally
@@ -65,6 +66,7 @@ public sealed class PerfRunner(
         ClimbLimit limit,
         IProfileObserver observer,
         bool warmUp,
+        PerfAnalyzerInputData? inputData,
         CancellationToken cancellationToken)
     {
         var config = plan.Configs[configIndex];
@@ -97,7 +99,7 @@ public sealed class PerfRunner(
                         await observer.ConfigStartingAsync(config, configIndex, cancellationToken);
                         await LoadAsync(control, entry, config, cancellationToken);
                         ProfilerTelemetry.ConfigLoads.Add(1);
-                        target = await CreateTargetAsync(entry, config, request.Inputs, cancellationToken);
+                        target = await CreateTargetAsync(entry, config, request.Inputs, inputData, cancellationToken);
                         if (warmUp && options.Value.WarmupLimit > TimeSpan.Zero)
                         {
                             await WarmUpAsync(target, config, plan.Concurrencies.Max(), cancellationToken);
@@ -159,20 +161,27 @@ public sealed class PerfRunner(
 
     /// <summary>
     /// perf_analyzer's client for one loaded config: batch size 1 (the server's dynamic batcher does the
-    /// batching), random data, and the sizes of dynamic non-batch dims taken from the request's inputs.
+    /// batching), the request's real input data or random data, and the sizes of dynamic non-batch dims taken from
+    /// the request's inputs.
     /// </summary>
     private async Task<GrpcInferenceTarget> CreateTargetAsync(
-        string entry, PlannedConfig config, IReadOnlyList<TensorSpec> inputs, CancellationToken cancellationToken)
+        string entry, PlannedConfig config, IReadOnlyList<TensorSpec> inputs, PerfAnalyzerInputData? inputData, CancellationToken cancellationToken)
     {
+        var shapes = InputShapes.From(inputs, config.Config.MaxBatchSize > 0);
         try
         {
-            return await GrpcInferenceTarget.CreateAsync(
-                server.Value.GrpcAddress, entry, 1, InputDataMode.Random, InputShapes.From(inputs, config.Config.MaxBatchSize > 0),
-                cancellationToken: cancellationToken);
+            return inputData is null
+                ? await GrpcInferenceTarget.CreateAsync(
+                    server.Value.GrpcAddress, entry, 1, InputDataMode.Random, shapes, cancellationToken: cancellationToken)
+                : await GrpcInferenceTarget.CreateAsync(server.Value.GrpcAddress, entry, inputData, 1, shapes, cancellationToken: cancellationToken);
         }
         catch (ArgumentException e)
         {
             throw new ProfilingFailedException($"Cannot build requests for config '{config.Name}': {e.Message}", e);
+        }
+        catch (InputDataException e)
+        {
+            throw new ProfilingFailedException($"The input data does not fit config '{config.Name}': {e.Message}", e);
         }
         catch (LoadGenException e) when (!KServeTransientFaults.IsTransient(e))
         {
