@@ -9,7 +9,7 @@ namespace InferencePipeline.Cli.Commands;
 public class PipelineRequestSettings : CommandSettings
 {
     [CommandOption("-m|--model <PATH>")]
-    [Description("ONNX model to optimize. demo: defaults to the built-in BERT-shaped model.")]
+    [Description("ONNX model to optimize. demo: minilm (the default: all-MiniLM-L6-v2 with real sentences), seed-shaped (the BERT-shaped synthetic model) or a path.")]
     public string? Model { get; init; }
 
     [CommandOption("-n|--name <NAME>")]
@@ -42,6 +42,10 @@ public class PipelineRequestSettings : CommandSettings
     [Description("Use the seed's full search (batch 1..16 × 1..5 instances, concurrency 1..128). Takes long on a CPU.")]
     public bool SeedSearch { get; init; }
 
+    [CommandOption("--input-data <FILE>")]
+    [Description("Real inputs, perf_analyzer's --input-data JSON: the tuner judges accuracy and calibrates int8 on them, the profiler sends them.")]
+    public string? InputData { get; init; }
+
     [CommandOption("--no-deploy")]
     [Description("Stop after the report; do not deploy the chosen config.")]
     public bool NoDeploy { get; init; }
@@ -59,6 +63,11 @@ public class PipelineRequestSettings : CommandSettings
             {
                 return ValidationResult.Error($"{option} takes positive integers separated by commas, e.g. 1,4,16 (got '{value}').");
             }
+        }
+
+        if (InputData is not null && !File.Exists(InputData))
+        {
+            return ValidationResult.Error($"--input-data '{InputData}' does not exist; give a perf_analyzer input-data JSON file.");
         }
 
         return WindowMs < 50 ? ValidationResult.Error("--window-ms must be at least 50.") : ValidationResult.Success();
@@ -87,6 +96,7 @@ public class PipelineRequestSettings : CommandSettings
             Constraints: new PipelineConstraints(MaxLatencyP99Ms: LatencyBudgetMs),
             Objectives: Objective.Default,
             SearchSpace: space,
-            DeployTarget: NoDeploy ? new DeployTarget(DeployTargetKind.None) : DeployTarget.LocalServer);
+            DeployTarget: NoDeploy ? new DeployTarget(DeployTargetKind.None) : DeployTarget.LocalServer,
+            InputDataUri: InputData is null ? null : Path.GetFullPath(InputData));
     }
 }

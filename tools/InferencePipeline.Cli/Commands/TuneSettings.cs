@@ -61,6 +61,11 @@ public sealed class TuneSettings : CommandSettings
     [DefaultValue(500)]
     public int WindowMs { get; init; } = 500;
 
+    [CommandOption("--max-trials <N>")]
+    [Description("fp32 settings tried at most, ONNX Runtime's defaults included (int8 and fp16 come on top).")]
+    [DefaultValue(16)]
+    public int MaxTrials { get; init; } = 16;
+
     [CommandOption("--exhaustive")]
     [Description("Try every combination of graph level, threads and execution mode instead of one knob at a time.")]
     public bool Exhaustive { get; init; }
@@ -113,6 +118,11 @@ public sealed class TuneSettings : CommandSettings
             }
         }
 
+        if (MaxTrials < 1)
+        {
+            return ValidationResult.Error("--max-trials must be at least 1 (ONNX Runtime's defaults, the baseline).");
+        }
+
         return WindowMs < 50 ? ValidationResult.Error("--window-ms must be at least 50.") : ValidationResult.Success();
     }
 
@@ -132,6 +142,7 @@ public sealed class TuneSettings : CommandSettings
             TensorRtFp16Enabled = TrtFp16Enabled,
             BatchSizes = [.. IntList.Parse(BatchSizes)],
             WindowMs = WindowMs,
+            MaxTrials = MaxTrials,
             Exhaustive = Exhaustive,
             IsolateAllTrials = IsolateTrials,
         };
