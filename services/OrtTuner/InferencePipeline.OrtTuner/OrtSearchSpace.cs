@@ -8,8 +8,8 @@ namespace InferencePipeline.OrtTuner;
 /// The fp32 session settings the tuner tries, ONNX Runtime's defaults first (the baseline every other trial is compared
 /// with), in rounds that each start from the best so far, one knob at a time:
 /// <list type="number">
-/// <item><see cref="Levels"/>: every graph optimization level (0, 1, 2; 99 is the default) at default threads, and CUDA
-///   and TensorRT once each at their defaults, when they really work here and are allowed;</item>
+/// <item><see cref="Levels"/>: CUDA and TensorRT once each at their defaults, when they really work here and are allowed,
+///   and every other graph optimization level (0, 1, 2; 99 is the default) at default threads;</item>
 /// <item><see cref="Threads"/> (CPU): intra-op threads 1 and one per core at the best level (0, ORT's default, is one per
 ///   physical core);</item>
 /// <item><see cref="ExecutionModes"/> (CPU, more than one core): parallel execution with one inter-op thread per core.
@@ -26,13 +26,14 @@ public static class OrtSearchSpace
     /// <summary>Round one: the default, the other graph levels, and the GPU providers at their defaults.</summary>
     public static IReadOnlyList<OrtSettings> Levels(ExecutionProviderReport providers, IReadOnlySet<string>? allowed = null)
     {
+        // The GPU providers right after the baseline: where they work they are the biggest lever, and MaxTrials must not cut them.
         var candidates = new List<OrtSettings> { OrtSettings.Default };
+        candidates.AddRange(GpuDefaults(providers, allowed));
         if (Allows(allowed, OrtExecutionProviderNames.Cpu))
         {
             candidates.AddRange(GraphOptimizationLevels.Where(l => l != 99).Select(l => OrtSettings.Default with { GraphOptimizationLevel = l }));
         }
 
-        candidates.AddRange(GpuDefaults(providers, allowed));
         return candidates;
     }
 
@@ -49,10 +50,11 @@ public static class OrtSearchSpace
             ? [best with { InterOpThreads = processorCount, ExecutionMode = OrtSettings.Parallel }]
             : [];
 
-    /// <summary>Every CPU combination (level × intra-op threads 0, 1, per core × sequential or parallel), default first, then the GPU providers.</summary>
+    /// <summary>Every CPU combination (level × intra-op threads 0, 1, per core × sequential or parallel), after the default and the GPU providers.</summary>
     public static IReadOnlyList<OrtSettings> Grid(ExecutionProviderReport providers, int processorCount, IReadOnlySet<string>? allowed = null)
     {
         var candidates = new List<OrtSettings> { OrtSettings.Default };
+        candidates.AddRange(GpuDefaults(providers, allowed));
         if (Allows(allowed, OrtExecutionProviderNames.Cpu))
         {
             var modes = processorCount > 1
@@ -70,7 +72,6 @@ public static class OrtSearchSpace
             }
         }
 
-        candidates.AddRange(GpuDefaults(providers, allowed));
         return candidates.Distinct().ToList();
     }
 

@@ -95,7 +95,7 @@ public sealed class OrtTuning
         AccuracyInputSets.Write(_accuracyInputsPath, _accuracyInputs, _job.Inputs);
         using (_reference = OpenReference())
         {
-            var providers = ExecutionProviders.Detect();
+            var providers = _job.Providers ?? ExecutionProviders.Detect();
             var first = _options.Exhaustive
                 ? OrtSearchSpace.Grid(providers, Environment.ProcessorCount, _allowed)
                 : OrtSearchSpace.Levels(providers, _allowed);
@@ -135,7 +135,14 @@ public sealed class OrtTuning
     {
         if (_job.InputData is null)
         {
-            return AccuracyInputSets.Generated(_job.Inputs, _options.AccuracySamples);
+            try
+            {
+                return AccuracyInputSets.Generated(_job.Inputs, _options.AccuracySamples);
+            }
+            catch (NotSupportedException e)
+            {
+                throw new OrtTuningException($"Inputs cannot be generated for this model ({e.Message}); give real inputs (--input-data, InputDataUri).", e);
+            }
         }
 
         try
@@ -329,7 +336,8 @@ public sealed class OrtTuning
         var (session, failure) = OrtTrialSession.Open(spec);
         if (session is null)
         {
-            return Rows(candidate.Name, failure!.Effective ?? candidate.Settings, null, failure.Error, null, candidate.Note);
+            // A failed candidate's row shows what was tried; the error says what the session fell back to, if anything.
+            return Rows(candidate.Name, candidate.Settings, null, failure!.Error, null, candidate.Note);
         }
 
         using (session)
@@ -359,11 +367,12 @@ public sealed class OrtTuning
     {
         var (result, outputs) = await new IsolatedTrial(_options).RunAsync(spec, _accuracyInputsPath, _job.InputDataPath, _job.WorkDirectory, ct);
         string? note = Join(Join(candidate.Note, result.Notes), ["in a child process"]);
-        var effective = result.Effective ?? candidate.Settings;
         if (result.Error is not null)
         {
-            return Rows(candidate.Name, effective, null, result.Error, null, note);
+            return Rows(candidate.Name, candidate.Settings, null, result.Error, null, note);
         }
+
+        var effective = result.Effective ?? candidate.Settings;
 
         var (verdict, rejection) = Judge(candidate, outputs);
         return rejection is not null

@@ -89,14 +89,26 @@ public static class TuningBenchmark
         // defaults timed again in alternating rounds, so a load change hits both alike.
         var fp16 = result.Trials.FirstOrDefault(t => t.BatchSize == result.ChoiceBatchSize && t.Settings.Precision == "fp16" && t.Settings.ExecutionProvider == "CPU");
         var fp16Path = Path.Combine(work, "model-fp16.onnx");
-        var fp16Timed = fp16 is { Error: null } && File.Exists(fp16Path) ? (fp16Path, fp16.Settings) : ((string, OrtSettings)?)null;
-        var ms = Interleaved(model, inputs, inputData, result, fp16Timed, arguments.Quick);
+        // Each precision candidate is also timed against fp32 at its very settings: that share of the gain is the precision's own.
+        var timed = new Dictionary<string, (string Path, OrtSettings Settings)>
+        {
+            ["default"] = (model.ModelPath, OrtSettings.Default),
+            ["chosen"] = (result.ChosenModelPath, chosen.Settings),
+            ["chosen-fp32"] = (model.ModelPath, chosen.Settings with { Precision = "fp32" }),
+        };
+        if (fp16 is { Error: null } && File.Exists(fp16Path))
+        {
+            timed["fp16"] = (fp16Path, fp16.Settings);
+            timed["fp16-fp32"] = (model.ModelPath, fp16.Settings with { Precision = "fp32" });
+        }
+
+        var ms = Interleaved(inputs, inputData, timed, arguments.Quick);
         var (defaultMs, chosenMs) = (ms["default"], ms["chosen"]);
         var ratio = defaultMs / chosenMs;
         var tuning = new Figure(
             $"ORT tuning alone, {model.Name}: chosen ÷ ORT defaults (batch 1, single stream)",
             $"{result.ChosenCandidate} ({chosen.Settings}): {chosen.ThroughputPerSec:0.0} infer/s in the search ({result.Speedup:0.00}x there){accuracy}; " +
-            $"interleaved: {chosenMs:0.0} ms vs {defaultMs:0.0} ms",
+            $"interleaved: {chosenMs:0.0} ms vs {defaultMs:0.0} ms, {chosen.Settings.Precision} vs fp32 at the same settings {ms["chosen-fp32"] / chosenMs:0.00}x",
             $"{result.Baseline.ThroughputPerSec:0.0} infer/s (ORT defaults, in the search)",
             ratio,
             $"{ratio:0.00}x",
@@ -111,18 +123,20 @@ public static class TuningBenchmark
         var figures = new List<Figure> { tuning };
         if (fp16 is not null)
         {
-            var fp16Ratio = ms.TryGetValue("fp16", out var fp16Ms) ? defaultMs / fp16Ms : 0;
+            var fp16Ms = ms.GetValueOrDefault("fp16");
+            var fp32Ms = ms.GetValueOrDefault("fp16-fp32");
+            var fp16Ratio = fp16Ms > 0 ? fp32Ms / fp16Ms : 0;
             figures.Add(new Figure(
-                $"fp16 on CPU, {model.Name}: fp16 model ÷ ORT defaults (batch 1)",
-                fp16.Error ?? $"{fp16Ms:0.0} ms interleaved ({fp16.Settings}; {fp16.ThroughputPerSec:0.0} infer/s in the search), " +
+                $"fp16 on CPU, {model.Name}: fp16 model ÷ fp32 model at the same settings (batch 1)",
+                fp16.Error ?? $"{fp16Ms:0.0} ms interleaved ({fp16.Settings}; {fp16.ThroughputPerSec:0.0} infer/s in the search; {defaultMs / fp16Ms:0.00}x the ORT defaults), " +
                 $"{fp16.AccuracyMetric} {fp16.AccuracyValue:0.#####}, max |diff| {fp16.MaxAbsDiff:G3}",
-                $"{defaultMs:0.0} ms (ORT defaults, interleaved)",
+                $"{fp32Ms:0.0} ms (fp32 at the same settings, interleaved)",
                 fp16Ratio,
                 fp16.Error is null ? $"{fp16Ratio:0.00}x" : "failed",
                 "-",
                 null,
                 "The fp16 candidate of the same tuning run (Fp16Converter; fragile ops kept fp32; tried in a child process at the best CPU settings), " +
-                "timed again with the defaults and the chosen candidate in alternating rounds. ONNX Runtime's CPU provider has few fp16 kernels, so " +
+                "timed again with the same settings on the fp32 model (and the defaults) in alternating rounds. ONNX Runtime's CPU provider has few fp16 kernels, so " +
                 "this says what fp16 costs on a CPU."));
         }
 
@@ -131,25 +145,32 @@ public static class TuningBenchmark
 
     private static int InterleavedRounds(bool quick) => quick ? 5 : 11;
 
-    /// <summary>Median latency of ONNX Runtime's defaults, the chosen candidate (its model file and settings) and the fp16 one, alternating.</summary>
+    /// <summary>Median latency of each named session (a model file with settings), timed in alternating rounds on one input.</summary>
     private static Dictionary<string, double> Interleaved(
-        TuningModel model, IReadOnlyList<TensorSpec> inputs, InferencePipeline.LoadGen.PerfAnalyzerInputData? inputData, OrtTuningResult result,
-        (string Path, OrtSettings Settings)? fp16, bool quick)
+        IReadOnlyList<TensorSpec> inputs, InferencePipeline.LoadGen.PerfAnalyzerInputData? inputData,
+        IReadOnlyDictionary<string, (string Path, OrtSettings Settings)> timed, bool quick)
     {
         var input = (inputData is null
                 ? InferencePipeline.OrtTuner.Trials.AccuracyInputSets.Generated(inputs, 1)
                 : InferencePipeline.OrtTuner.Trials.AccuracyInputSets.FromInputData(inputData, inputs, 1))[0]
             .Select(t => t.ToNamedOnnxValue()).ToList();
-        using var defaults = InferencePipeline.Onnx.OrtSessionFactory.Create(model.ModelPath, OrtSettings.Default);
-        using var chosen = InferencePipeline.Onnx.OrtSessionFactory.Create(result.ChosenModelPath, result.Chosen.Settings);
-        using var half = fp16 is { } f ? InferencePipeline.Onnx.OrtSessionFactory.Create(f.Path, f.Settings) : null;
-        var sessions = new Dictionary<string, Microsoft.ML.OnnxRuntime.InferenceSession> { ["default"] = defaults, ["chosen"] = chosen };
-        if (half is not null)
+        var sessions = new Dictionary<string, Microsoft.ML.OnnxRuntime.InferenceSession>();
+        try
         {
-            sessions["fp16"] = half;
-        }
+            foreach (var (name, (path, settings)) in timed)
+            {
+                sessions[name] = InferencePipeline.Onnx.OrtSessionFactory.Create(path, settings);
+            }
 
-        return Precision.InterleavedTiming.MedianMs(sessions, input, InterleavedRounds(quick), 10);
+            return Precision.InterleavedTiming.MedianMs(sessions, input, InterleavedRounds(quick), 10);
+        }
+        finally
+        {
+            foreach (var session in sessions.Values)
+            {
+                session.Dispose();
+            }
+        }
     }
 
     /// <summary>The in-process pipeline, as the demo runs it: best serving config ÷ default config within the budget.</summary>

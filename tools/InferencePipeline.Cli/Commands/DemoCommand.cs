@@ -45,6 +45,7 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
             ModelName = settings.Name ?? demo.Name,
             Inputs = request.Inputs.Count > 0 ? request.Inputs : demo.Inputs,
             InputDataUri = request.InputDataUri ?? demo.InputDataPath,
+            Constraints = request.Constraints with { MaxLatencyP99Ms = settings.LatencyBudgetMs ?? demo.LatencyBudgetMs },
         };
         await using var host = await PipelineHost.InProcessAsync(output, cancellationToken);
         console.MarkupLine($"Pipeline [bold]{request.PipelineId:N}[/] for model [bold]{Markup.Escape(request.ModelName)}[/], p99 budget {request.Constraints.MaxLatencyP99Ms} ms, embedded inference server at {host.InferenceServerAddress}");

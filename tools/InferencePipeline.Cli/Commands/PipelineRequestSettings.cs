@@ -17,9 +17,11 @@ public class PipelineRequestSettings : CommandSettings
     public string? Name { get; init; }
 
     [CommandOption("-b|--latency-budget-ms <MS>")]
-    [Description("p99 latency budget in milliseconds: configs slower than this are not candidates.")]
-    [DefaultValue(100.0)]
-    public double LatencyBudgetMs { get; init; } = 100;
+    [Description("p99 latency budget in milliseconds: configs slower than this are not candidates (default 100; the MiniLM demo: 500).")]
+    public double? LatencyBudgetMs { get; init; }
+
+    /// <summary>The budget when none is given.</summary>
+    public const double DefaultLatencyBudgetMs = 100;
 
     [CommandOption("--concurrency <LIST>")]
     [Description("Comma-separated client concurrencies to measure (default 1,4,16).")]
@@ -52,7 +54,7 @@ public class PipelineRequestSettings : CommandSettings
 
     public override ValidationResult Validate()
     {
-        if (LatencyBudgetMs <= 0)
+        if (LatencyBudgetMs is <= 0)
         {
             return ValidationResult.Error("--latency-budget-ms must be positive.");
         }
@@ -93,7 +95,7 @@ public class PipelineRequestSettings : CommandSettings
             Format: ModelFormat.Auto,
             Inputs: [],
             Outputs: [],
-            Constraints: new PipelineConstraints(MaxLatencyP99Ms: LatencyBudgetMs),
+            Constraints: new PipelineConstraints(MaxLatencyP99Ms: LatencyBudgetMs ?? DefaultLatencyBudgetMs),
             Objectives: Objective.Default,
             SearchSpace: space,
             DeployTarget: NoDeploy ? new DeployTarget(DeployTargetKind.None) : DeployTarget.LocalServer,
