@@ -196,6 +196,12 @@ public static class TuningBenchmark
         await host.StartPipelineAsync(request, timeout.Token);
         var outcome = await host.Events.WaitForEndAsync(request.PipelineId, timeout.Token);
         var points = outcome.Measurements.Select(m => new Measurement($"{model.Name} {m.Config.Name}", m.Concurrency, 1, m.Stats)).ToList();
+        if (outcome.Tuned?.TuningCsvUri is { } csv && File.Exists(host.LocalPath(csv)))
+        {
+            Console.WriteLine($"  the pipeline's tuning ({model.Name}):");
+            Console.Write(await File.ReadAllTextAsync(host.LocalPath(csv)));
+        }
+
         if (outcome.Completed is not { } completed)
         {
             var reason = outcome.Failed?.Reason ?? outcome.Cancelled?.Reason ?? "no end heard";
