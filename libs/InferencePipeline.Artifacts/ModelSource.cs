@@ -1,16 +1,19 @@
 namespace InferencePipeline.Artifacts;
 
 /// <summary>
-/// Where a user's model comes from. The pipeline accepts a local path, a <c>file://</c> URI or an
-/// artifact URI; other schemes (blob storage, model hubs) are refused with a message naming the accepted forms.
+/// Where a user's model (or other input file, such as real input data) comes from. The pipeline accepts a local path,
+/// a <c>file://</c> URI or an artifact URI; other schemes (blob storage, model hubs) are refused with a message naming
+/// the accepted forms.
 /// </summary>
 public static class ModelSource
 {
-    public static string ResolveLocalPath(string modelUri, ArtifactStore store)
+    /// <param name="what">What the file is, for messages: "model", "input data".</param>
+    public static string ResolveLocalPath(string modelUri, ArtifactStore store, string what = "model")
     {
+        string title = char.ToUpperInvariant(what[0]) + what[1..];
         if (string.IsNullOrWhiteSpace(modelUri))
         {
-            throw new FileNotFoundException("No model URI was given.");
+            throw new FileNotFoundException($"No {what} URI was given.");
         }
 
         string path;
@@ -22,7 +25,7 @@ public static class ModelSource
         {
             if (!uri.IsFile)
             {
-                throw new NotSupportedException($"Model URI '{modelUri}' uses scheme '{uri.Scheme}'; only local paths, file:// and artifacts/ URIs are supported.");
+                throw new NotSupportedException($"{title} URI '{modelUri}' uses scheme '{uri.Scheme}'; only local paths, file:// and artifacts/ URIs are supported.");
             }
 
             path = uri.LocalPath;
@@ -34,7 +37,7 @@ public static class ModelSource
 
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"Model file '{modelUri}' does not exist (looked at {path}).", path);
+            throw new FileNotFoundException($"{title} file '{modelUri}' does not exist (looked at {path}).", path);
         }
 
         return path;

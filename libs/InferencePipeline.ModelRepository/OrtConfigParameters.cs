@@ -16,8 +16,8 @@ namespace InferencePipeline.ModelRepository;
 /// </para>
 /// <para>
 /// Threads: <c>parameters { key: "intra_op_thread_count" }</c> and <c>"inter_op_thread_count"</c> (string
-/// values; 0 or absent = ORT's default). ORT only uses inter-op threads in parallel execution mode, so
-/// InterOpThreads &gt; 1 also writes <c>execution_mode</c> "1" (parallel), Triton's parameter for it.
+/// values; 0 or absent = ORT's default). Execution mode: <c>parameters { key: "execution_mode" }</c>, "0" sequential
+/// (ORT's default, also when absent) and "1" parallel; ORT only uses the inter-op threads in parallel mode.
 /// </para>
 /// <para>
 /// Execution provider: Triton's backend uses the CUDA EP for instances of kind KIND_GPU, and adds TensorRT when
@@ -54,12 +54,13 @@ public static class OrtConfigParameters
         ArgumentNullException.ThrowIfNull(settings);
         string provider = OrtExecutionProviderNames.Normalize(settings.ExecutionProvider);
         string precision = NormalizePrecision(settings.Precision);
+        NormalizeExecutionMode(settings.ExecutionMode);
         ArgumentOutOfRangeException.ThrowIfNegative(settings.IntraOpThreads);
         ArgumentOutOfRangeException.ThrowIfNegative(settings.InterOpThreads);
 
         SetCount(config, IntraOpThreadCount, settings.IntraOpThreads);
         SetCount(config, InterOpThreadCount, settings.InterOpThreads);
-        if (settings.InterOpThreads > 1)
+        if (NormalizeExecutionMode(settings.ExecutionMode) == OrtSettings.Parallel)
         {
             config.Parameters[ExecutionMode] = new ModelParameter { StringValue = "1" };
         }
@@ -148,7 +149,8 @@ public static class OrtConfigParameters
             Precision: precision,
             GraphOptimizationLevel: FromTritonGraphLevel(config.Optimization?.Graph?.Level),
             IntraOpThreads: ReadCount(config, IntraOpThreadCount),
-            InterOpThreads: ReadCount(config, InterOpThreadCount));
+            InterOpThreads: ReadCount(config, InterOpThreadCount),
+            ExecutionMode: ReadExecutionMode(config));
     }
 
     /// <summary>ORT level (0, 1, 2, 99) → Triton's graph level; null means "leave out" (ALL, Triton's default).</summary>
@@ -178,6 +180,31 @@ public static class OrtConfigParameters
         "int8" => "int8",
         _ => throw new ArgumentException($"unknown precision '{precision}' (known: fp32, fp16, int8)", nameof(precision)),
     };
+
+    /// <summary>"sequential"/"0" → "sequential"; "parallel"/"1" → "parallel"; empty → "sequential" (ORT's default).</summary>
+    public static string NormalizeExecutionMode(string? mode) => (mode ?? "").Trim().ToLowerInvariant() switch
+    {
+        "" or "sequential" or "0" or "ort_sequential" => OrtSettings.Sequential,
+        "parallel" or "1" or "ort_parallel" => OrtSettings.Parallel,
+        _ => throw new ArgumentException($"unknown execution mode '{mode}' (known: {OrtSettings.Sequential}, {OrtSettings.Parallel})", nameof(mode)),
+    };
+
+    private static string ReadExecutionMode(ModelConfig config)
+    {
+        if (!config.Parameters.TryGetValue(ExecutionMode, out var parameter))
+        {
+            return OrtSettings.Sequential;
+        }
+
+        try
+        {
+            return NormalizeExecutionMode(parameter.StringValue);
+        }
+        catch (ArgumentException)
+        {
+            throw new FormatException($"parameter '{ExecutionMode}' of model '{config.Name}' must be \"0\" (sequential) or \"1\" (parallel), got '{parameter.StringValue}'");
+        }
+    }
 
     private static void SetCount(ModelConfig config, string key, int value)
     {

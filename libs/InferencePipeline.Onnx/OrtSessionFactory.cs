@@ -51,7 +51,13 @@ public static class OrtSessionFactory
             provider = OrtExecutionProviderNames.Cpu;
         }
 
-        var effective = settings with { ExecutionProvider = provider, Precision = precision, GraphOptimizationLevel = effectiveLevel };
+        var effective = settings with
+        {
+            ExecutionProvider = provider,
+            Precision = precision,
+            GraphOptimizationLevel = effectiveLevel,
+            ExecutionMode = OrtConfigParameters.NormalizeExecutionMode(settings.ExecutionMode),
+        };
         if (provider != OrtExecutionProviderNames.Cpu)
         {
             try
@@ -110,8 +116,8 @@ public static class OrtSessionFactory
             options.InterOpNumThreads = settings.InterOpThreads;
         }
 
-        // Inter-op threads only run in parallel mode; same rule as OrtConfigParameters writes for Triton.
-        if (settings.InterOpThreads > 1)
+        // Inter-op threads only run in parallel mode, which the settings ask for explicitly (as Triton's execution_mode does).
+        if (OrtConfigParameters.NormalizeExecutionMode(settings.ExecutionMode) == OrtSettings.Parallel)
         {
             options.ExecutionMode = ExecutionMode.ORT_PARALLEL;
         }

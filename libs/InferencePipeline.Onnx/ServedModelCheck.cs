@@ -18,9 +18,12 @@ public static class ServedModelCheck
     private const long DynamicDimSize = 8;
 
     /// <summary>
-    /// Inputs for one request: two samples when the model batches (so a server that mixes up samples in a batch
+    /// Samples in one check request: two when the model batches (so a server that mixes up samples in a batch
     /// shows), one otherwise.
     /// </summary>
+    public static int BatchSize(ModelConfig config) => config.MaxBatchSize > 0 ? Math.Min(2, config.MaxBatchSize) : 1;
+
+    /// <summary>Seeded random inputs for one request of <see cref="BatchSize"/> samples.</summary>
     /// <param name="sizes">
     /// The pipeline's inputs (<c>ModelConverted.Inputs</c>): where one gives a size for a dim the config leaves open,
     /// that size is sent (a CNN may need its image size); null or no size: <see cref="DynamicDimSize"/>.
@@ -28,12 +31,20 @@ public static class ServedModelCheck
     public static (IReadOnlyList<RawInputTensor> Inputs, int BatchSize) Inputs(ModelConfig config, IReadOnlyList<TensorSpec>? sizes = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        var batchSize = BatchSize(config);
+        return (InputFactory.CreateRaw(Specs(config, sizes), batchSize, Seed, dynamicDimSize: DynamicDimSize), batchSize);
+    }
+
+    /// <summary>
+    /// The config's inputs as KServe tensors (the batch dim first, as -1, when the model batches); open dims stay -1
+    /// unless <paramref name="sizes"/> gives them a size.
+    /// </summary>
+    public static IReadOnlyList<TensorSpec> Specs(ModelConfig config, IReadOnlyList<TensorSpec>? sizes = null)
+    {
         var hasBatch = config.MaxBatchSize > 0;
-        var batchSize = hasBatch ? Math.Min(2, config.MaxBatchSize) : 1;
-        var specs = config.Input
+        return config.Input
             .Select(input => new TensorSpec(input.Name, KServeName(input.DataType), hasBatch ? [-1, .. Dims(input, sizes, hasBatch)] : Dims(input, sizes, hasBatch)))
             .ToList();
-        return (InputFactory.CreateRaw(specs, batchSize, Seed, dynamicDimSize: DynamicDimSize), batchSize);
     }
 
     /// <summary>The config's dims of one input (without the batch), each open one given the pipeline's size where it has one.</summary>

@@ -16,6 +16,7 @@ public sealed class OrtSessionFactoryTests
                      new OrtSettings(GraphOptimizationLevel: 1, IntraOpThreads: 1),
                      new OrtSettings(GraphOptimizationLevel: 2, IntraOpThreads: 2),
                      new OrtSettings(GraphOptimizationLevel: 99, InterOpThreads: 2),
+                     new OrtSettings(GraphOptimizationLevel: 99, InterOpThreads: 2, ExecutionMode: OrtSettings.Parallel),
                  })
         {
             using var created = OrtSessionFactory.CreateDetailed(TestModels.Bert, settings);
@@ -28,6 +29,14 @@ public sealed class OrtSessionFactoryTests
             // Fusions reorder float math; answers agree to well under what any tolerance check would allow.
             Assert.True(OutputComparer.MaxAbsDiff(reference, outputs) < 1e-3, $"{settings}: {OutputComparer.Compare(reference, outputs)}");
         }
+    }
+
+    [Fact]
+    public void An_unknown_execution_mode_is_refused_naming_the_known_ones()
+    {
+        var error = Assert.Throws<ArgumentException>(() => OrtSessionFactory.CreateDetailed(TestModels.Add, OrtSettings.Default with { ExecutionMode = "eager" }));
+
+        Assert.Contains("unknown execution mode 'eager' (known: sequential, parallel)", error.Message);
     }
 
     [Theory]

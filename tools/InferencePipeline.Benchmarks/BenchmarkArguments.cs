@@ -7,6 +7,8 @@ public sealed record BenchmarkArguments(bool Quick, string OutputDirectory, bool
 {
     public const string Usage =
         "Usage: dotnet run -c Release --project tools/InferencePipeline.Benchmarks [-- [--quick] [--search] [--output DIR]]\n" +
+        "       ... -- tuning [--quick] [--models minilm,resnet18]   ORT tuning and the whole pipeline on real models (tuning --help)\n" +
+        "       ... -- precision [--rounds N] [--batch-sizes 1,8]      fp32 vs int8 vs fp16 on real models\n" +
         "  --quick         short windows and few trials (under 30 s; noisier numbers)\n" +
         "  --search        instead of the server's figures: brute force vs quick search on the demo BERT and ResNet18 (about 15 min)\n" +
         "  --output DIR    where results.json and results.csv go (default artifacts/benchmarks)";

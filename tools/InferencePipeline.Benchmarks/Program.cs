@@ -1,10 +1,23 @@
 using InferencePipeline.Benchmarks;
+using InferencePipeline.Benchmarks.Precision;
+using InferencePipeline.Benchmarks.Tuning;
 
 // dotnet run -c Release --project tools/InferencePipeline.Benchmarks [-- --quick] [-- --search] [-- --output DIR]
+//   ... -- tuning [--quick]: ORT tuning and the whole pipeline on real models; ... -- precision: fp32 vs int8 vs fp16
 if (args.Length >= 2 && args[0] == AllocationProbeServer.Argument)
 {
     // The child that ServerProcess starts: the server alone in its own process.
     return await AllocationProbeServer.RunAsync(args[1], args[2..]);
+}
+
+if (args.Length >= 1 && args[0] == PrecisionBenchmark.Command)
+{
+    return PrecisionBenchmark.Run(args[1..]);
+}
+
+if (args.Length >= 1 && args[0] == TuningBenchmark.Command)
+{
+    return await TuningBenchmark.RunAsync(args[1..]);
 }
 
 BenchmarkArguments arguments;

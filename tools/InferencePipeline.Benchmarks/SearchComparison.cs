@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Inference;
 using InferencePipeline.Contracts;
 using InferencePipeline.InferenceServer;
 using InferencePipeline.KServe.Client;
@@ -9,7 +10,7 @@ using InferencePipeline.ModelAnalyzer.Reports;
 using InferencePipeline.ModelAnalyzer.Search;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
-using Inference;
+using InferencePipeline.PretrainedModels;
 
 namespace InferencePipeline.Benchmarks;
 
@@ -33,7 +34,7 @@ public static class SearchComparison
     {
         var bert = Path.Combine(workDirectory, "bert_demo.onnx");
         DemoModels.WriteBert(bert);
-        var resnet = Path.Combine(AppContext.BaseDirectory, "pretrained", "ResNet18.onnx");
+        var resnet = ResNet18Model.Locate();
         var info = OnnxModelInspector.Inspect(resnet);
         return
         [

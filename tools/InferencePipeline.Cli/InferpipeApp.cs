@@ -47,6 +47,11 @@ public static class InferpipeApp
             config.AddCommand<AnalyzeCommand>("analyze")
                 .WithDescription("Model Analyzer's analyze from its YAML: rank the checkpointed measurements, write its CSVs, the summary report, Optimal_Results.png and Optimal_ConfigFile_Location.txt.")
                 .WithExample("analyze", "-f", "model-analyzer-analyze.yml");
+            config.AddCommand<TuneCommand>("tune")
+                .WithAlias("optimize")
+                .WithDescription("Tune ONNX Runtime for one ONNX model, the pipeline's tuning stage alone (OLive's optimize): settings, int8 and fp16, each judged for accuracy; writes ort-tuning.csv and the tuned model.onnx + config.pbtxt.")
+                .WithExample("tune", "--model_path", "model.onnx", "--result_path", "./tuned", "--quantization_enabled", "--shape", "input_ids:128")
+                .WithExample("optimize", "--model_path", "model.onnx", "--providers_list", "cuda,tensorrt", "--trt_fp16_enabled", "--input-data", "inputs.json");
             config.AddCommand<BenchCommand>("bench")
                 .WithDescription("Measure a model like perf_analyzer, on any KServe v2 gRPC server (ours or Triton's) or as an ONNX file in this process: a concurrency or request-rate sweep, optionally written as perf_analyzer CSV.")
                 .WithExample("bench", "--url", "http://localhost:8001", "--model", "bert", "--concurrency", "1,2,4", "--csv", "bert.csv")

@@ -11,6 +11,9 @@ namespace InferencePipeline.Contracts;
 /// <para><see cref="TrustPickle"/>: a pickled PyTorch file (<c>torch.save</c>) runs code when loaded, so it is
 /// loaded only when this is true. <see cref="OnnxOpset"/>: the opset a PyTorch model is exported at (null: 11,
 /// the seed's).</para>
+/// <para><see cref="InputDataUri"/>, when given, names real inputs in perf_analyzer's <c>--input-data</c> JSON format (an
+/// <c>artifacts/...</c> URI or a local path the services may read): the tuner judges accuracy and calibrates int8 on
+/// them, the profiler's load generator sends them and the deployer's smoke inference uses them; without it, inputs are generated.</para>
 /// </summary>
 public sealed record StartPipeline(
     Guid PipelineId,
@@ -24,4 +27,5 @@ public sealed record StartPipeline(
     SearchSpace SearchSpace,
     DeployTarget DeployTarget,
     bool TrustPickle = false,
-    int? OnnxOpset = null);
+    int? OnnxOpset = null,
+    string? InputDataUri = null);

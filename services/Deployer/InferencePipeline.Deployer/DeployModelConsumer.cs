@@ -3,6 +3,7 @@ using Inference;
 using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
 using InferencePipeline.KServe.Client;
+using InferencePipeline.LoadGen;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
 using InferencePipeline.Stages;
@@ -46,13 +47,14 @@ public sealed class DeployModelConsumer(
             ? server.Value.GrpcAddress
             : new Uri(request.Target.Endpoint);
         var (document, modelPath) = ReadChosenEntry(request, servedName);
+        var inputData = LoadInputData(request);
 
         var repositoryUri = ArtifactStore.UriFor(request.PipelineId, Stage, RepositoryFolder);
         await ModelRepositoryLayout.CreateEntryAsync(artifacts.PathFor(repositoryUri), servedName, modelPath, document, 1, ct);
         await run.ProgressAsync(0.25, $"Wrote the deployable repository {repositoryUri}/{servedName}");
 
         await ModelRepositoryLayout.CreateEntryAsync(server.Value.ModelRepository, servedName, modelPath, document, 1, ct);
-        var comparison = await ServeAndCheckAsync(run, endpoint, servedName, document.Config, modelPath, request.Inputs);
+        var comparison = await ServeAndCheckAsync(run, endpoint, servedName, document.Config, modelPath, request.Inputs, inputData);
 
         if (request.Target.Kind == DeployTargetKind.AzureMl)
         {
@@ -149,8 +151,27 @@ public sealed class DeployModelConsumer(
     /// What the server loaded is unloaded again when the answer is wrong or cannot be had; transient faults
     /// propagate for a retry.
     /// </summary>
+    /// <summary>The request's real inputs (perf_analyzer JSON) for the smoke inference; null: generated inputs.</summary>
+    private PerfAnalyzerInputData? LoadInputData(DeployModel request)
+    {
+        if (string.IsNullOrWhiteSpace(request.InputDataUri))
+        {
+            return null;
+        }
+
+        try
+        {
+            return PerfAnalyzerInputData.Load(ModelSource.ResolveLocalPath(request.InputDataUri, artifacts, "input data"));
+        }
+        catch (Exception e) when (e is FileNotFoundException or NotSupportedException or ArtifactUriException or InputDataException)
+        {
+            throw new StageFailedException(
+                $"Cannot use the input data '{request.InputDataUri}': {e.Message.TrimEnd('.')}. Give perf_analyzer's --input-data JSON, or leave InputDataUri out to smoke-test on generated inputs.", e);
+        }
+    }
+
     private async Task<OutputComparison> ServeAndCheckAsync(
-        StageRun<DeployModel> run, Uri endpoint, string servedName, ModelConfig config, string modelPath, IReadOnlyList<TensorSpec>? sizes)
+        StageRun<DeployModel> run, Uri endpoint, string servedName, ModelConfig config, string modelPath, IReadOnlyList<TensorSpec>? sizes, PerfAnalyzerInputData? inputData)
     {
         var ct = run.CancellationToken;
         using var connection = clients.Connect(endpoint);
@@ -161,7 +182,7 @@ public sealed class DeployModelConsumer(
         {
             await control.LoadAsync(servedName, options.Value.ModelReadyTimeout, ct);
             await run.ProgressAsync(0.6, $"'{servedName}' is loaded and ready on {endpoint}; running the smoke inference");
-            comparison = await SmokeInference.RunAsync(client, servedName, config, modelPath, ct, sizes);
+            comparison = await SmokeInference.RunAsync(client, servedName, config, modelPath, ct, sizes, inputData);
         }
         catch (ModelLoadException e)
         {

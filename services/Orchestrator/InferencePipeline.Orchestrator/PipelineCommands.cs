@@ -9,8 +9,9 @@ internal static class PipelineCommands
         new(request.PipelineId, request.ModelName, request.ModelUri, request.Format, request.Inputs, request.Outputs,
             request.TrustPickle, request.OnnxOpset);
 
-    public static TuneOrt Tune(ModelConverted converted) =>
-        new(converted.PipelineId, converted.ModelName, converted.OnnxUri, converted.DefaultConfigUri, converted.Inputs, converted.Outputs);
+    public static TuneOrt Tune(ModelConverted converted, StartPipeline? request) =>
+        new(converted.PipelineId, converted.ModelName, converted.OnnxUri, converted.DefaultConfigUri, converted.Inputs, converted.Outputs,
+            request?.InputDataUri);
 
     public static ProfileModel Profile(PipelineState state)
     {
@@ -18,7 +19,7 @@ internal static class PipelineCommands
         var converted = Require(state.Converted, state);
         var tuned = Require(state.Tuned, state);
         return new ProfileModel(state.CorrelationId, request.ModelName, converted.DefaultConfigUri, tuned.TunedConfigUri,
-            converted.Inputs, request.SearchSpace, request.Constraints);
+            converted.Inputs, request.SearchSpace, request.Constraints, request.InputDataUri);
     }
 
     public static AnalyzeResults Analyze(PipelineState state)
@@ -33,7 +34,7 @@ internal static class PipelineCommands
         var request = Require(state.Request, state);
         var analyzed = Require(state.Analyzed, state);
         // The converter's inputs carry the sizes to send for dims the served config leaves open.
-        return new DeployModel(state.CorrelationId, request.ModelName, analyzed.Best.ConfigUri, request.DeployTarget, state.Converted?.Inputs);
+        return new DeployModel(state.CorrelationId, request.ModelName, analyzed.Best.ConfigUri, request.DeployTarget, state.Converted?.Inputs, request.InputDataUri);
     }
 
     public static PipelineCompleted Completed(PipelineState state)

@@ -42,7 +42,7 @@ public sealed class PipelineStateMachine : MassTransitStateMachine<PipelineState
                     context.Saga.Converted = context.Message;
                     PipelineStateUpdates.EnterStage(context.Saga, PipelineStage.Tuning, $"Converted to {context.Message.OnnxUri}");
                 })
-                .Send(QueueNames.For<TuneOrt>(), context => PipelineCommands.Tune(context.Message))
+                .Send(QueueNames.For<TuneOrt>(), context => PipelineCommands.Tune(context.Message, context.Saga.Request))
                 .TransitionTo(Tuning));
 
         During(Tuning,

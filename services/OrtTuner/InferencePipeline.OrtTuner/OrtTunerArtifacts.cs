@@ -14,9 +14,15 @@ public static class OrtTunerArtifacts
     public static string Config(Guid pipelineId, string modelName) =>
         ArtifactStore.UriFor(pipelineId, Stage, RepositoryFolder, modelName, ModelConfigFile.FileName);
 
-    /// <summary>The tuned entry's model file; fp32 tuning changes settings only, so it is the converted model, copied.</summary>
+    /// <summary>The tuned entry's model file: the converted model, or its int8/fp16 transform when a precision candidate won.</summary>
     public static string Model(Guid pipelineId, string modelName) =>
         ArtifactStore.UriFor(pipelineId, Stage, RepositoryFolder, modelName, "1", ModelRepositoryLayout.ModelFileName);
 
     public static string Trials(Guid pipelineId) => ArtifactStore.UriFor(pipelineId, Stage, "trials.json");
+
+    /// <summary>One row per candidate and batch size (<see cref="OrtTuningCsv"/>).</summary>
+    public static string TuningCsv(Guid pipelineId) => ArtifactStore.UriFor(pipelineId, Stage, OrtTuningCsv.FileName);
+
+    /// <summary>Transformed candidates and trial files while tuning; removed when the stage ends.</summary>
+    public static string Work(Guid pipelineId) => ArtifactStore.UriFor(pipelineId, Stage, "work");
 }

@@ -4,7 +4,7 @@ using InferencePipeline.Contracts;
 
 namespace InferencePipeline.OrtTuner;
 
-/// <summary><c>trials.json</c>: what was tried, how each did, and what won.</summary>
+/// <summary><c>trials.json</c>: what was tried, how each did, what won and at which batch size, and what was left out.</summary>
 public sealed record TuningReport(
     string ModelName,
     OrtSettings Default,
@@ -14,7 +14,10 @@ public sealed record TuningReport(
     double Tolerance,
     int Concurrency,
     int BatchSize,
-    IReadOnlyList<OrtTrial> Trials)
+    IReadOnlyList<OrtTrial> Trials,
+    string? ChosenCandidate = null,
+    IReadOnlyList<string>? Notes = null,
+    double? ElapsedSeconds = null)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
@@ -22,6 +25,11 @@ public sealed record TuningReport(
         Converters = { new JsonStringEnumConverter() },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
+
+    public static TuningReport From(string modelName, OrtTuningResult result, OrtTunerOptions options) =>
+        new(modelName, result.Baseline.Settings, result.Chosen.Settings, result.Baseline.ThroughputPerSec, result.Chosen.ThroughputPerSec,
+            options.Tolerance, options.Concurrency, result.ChoiceBatchSize, result.Trials, result.ChosenCandidate, result.Notes,
+            result.Elapsed.TotalSeconds);
 
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 

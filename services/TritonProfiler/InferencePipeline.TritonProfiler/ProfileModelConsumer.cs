@@ -6,6 +6,7 @@ using InferencePipeline.ModelAnalyzer.Measuring;
 using InferencePipeline.ModelAnalyzer.Profiling;
 using InferencePipeline.ModelAnalyzer.Reports;
 using InferencePipeline.ModelAnalyzer.Search;
+using InferencePipeline.LoadGen;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Stages;
 using InferencePipeline.TritonProfiler.Checkpoints;
@@ -53,6 +54,7 @@ public sealed class ProfileModelConsumer(
         var request = run.Command;
         var ct = run.CancellationToken;
         StageFailedException.ThrowIfProblem(ProfileRequestValidation.Problem(request));
+        var inputDataFile = InputDataFile(request);
         var space = await GenerateConfigsAsync(request, ct);
         var mode = request.SearchSpace.EffectiveMode == SearchMode.Quick ? ConfigSearchMode.Quick : ConfigSearchMode.Brute;
         var job = new ModelProfileJob(
@@ -69,7 +71,7 @@ public sealed class ProfileModelConsumer(
             IServerLease? lease = null;
             var address = server.Value.GrpcAddress;
             // The server's lock is taken only when something is left to measure: a fully checkpointed profile touches no server.
-            var profileServer = runner.Begin(request, space.Fixed, async token =>
+            var profileServer = runner.Begin(request, space.Fixed, inputDataFile, async token =>
             {
                 lease = await serverLock.AcquireAsync(address, $"pipeline {request.PipelineId:N}", options.Value.LockWaitTimeout, token);
                 lease.Lost.Register(linked.Cancel);
@@ -113,6 +115,30 @@ public sealed class ProfileModelConsumer(
                                       or ArtifactUriException or ModelConfigFormatException)
         {
             throw new StageFailedException($"Cannot build the serving configs to profile: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The local path of the request's real inputs (perf_analyzer JSON), read once here so bad data fails the stage
+    /// before the server is touched; the load generator then sends them instead of random data.
+    /// </summary>
+    private string? InputDataFile(ProfileModel request)
+    {
+        if (string.IsNullOrWhiteSpace(request.InputDataUri))
+        {
+            return null;
+        }
+
+        try
+        {
+            var path = ModelSource.ResolveLocalPath(request.InputDataUri, artifacts, "input data");
+            PerfAnalyzerInputData.Load(path);
+            return path;
+        }
+        catch (Exception e) when (e is FileNotFoundException or NotSupportedException or ArtifactUriException or InputDataException)
+        {
+            throw new StageFailedException(
+                $"Cannot use the input data '{request.InputDataUri}': {e.Message.TrimEnd('.')}. Give perf_analyzer's --input-data JSON, or leave InputDataUri out to send random data.", e);
         }
     }
 

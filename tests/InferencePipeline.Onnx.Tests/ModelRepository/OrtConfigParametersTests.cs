@@ -19,6 +19,8 @@ public sealed class OrtConfigParametersTests
         new("CUDA", "fp16", 2, 4, 1),
         new("TensorRT", "fp16", 99, 0, 0),
         new("TensorRT", "int8", 0, 2, 0),
+        new("CPU", "fp32", 99, 1, 2, "parallel"),
+        new("CPU", "int8", 2, 2, 2, "parallel"),
     ];
 
     [Theory]
@@ -68,6 +70,20 @@ public sealed class OrtConfigParametersTests
         Assert.Equal("1", config.Parameters["intra_op_thread_count"].StringValue);
         Assert.False(config.Parameters.ContainsKey("model_precision"));
         Assert.Contains("key: \"precision_mode\"\n", text);
+    }
+
+    [Fact]
+    public void Execution_mode_is_tritons_execution_mode_parameter_and_only_parallel_writes_it()
+    {
+        var parallel = OrtConfigParameters.Apply(Baseline(), new OrtSettings(InterOpThreads: 2, ExecutionMode: "parallel"));
+        var sequential = OrtConfigParameters.Apply(Baseline(), new OrtSettings(InterOpThreads: 2));
+
+        Assert.Equal("1", parallel.Parameters["execution_mode"].StringValue);
+        Assert.Equal("2", parallel.Parameters["inter_op_thread_count"].StringValue);
+        Assert.False(sequential.Parameters.ContainsKey("execution_mode"));
+        var typo = Baseline();
+        typo.Parameters["execution_mode"] = new ModelParameter { StringValue = "fast" };
+        Assert.Contains("must be \"0\" (sequential) or \"1\" (parallel)", Assert.Throws<FormatException>(() => OrtConfigParameters.Read(typo)).Message);
     }
 
     [Fact]

@@ -1,13 +1,15 @@
 using System.ComponentModel;
 using InferencePipeline.Cli.Composition;
 using InferencePipeline.Cli.Console;
-using InferencePipeline.Onnx;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace InferencePipeline.Cli.Commands;
 
-/// <summary><c>inferpipe demo</c>: the whole pipeline in one process, on the demo BERT model or the user's (ONNX or PyTorch, sized with --shape).</summary>
+/// <summary>
+/// <c>inferpipe demo</c>: the whole pipeline in one process, on all-MiniLM-L6-v2 with real sentences (the default), the
+/// seed-shaped BERT or the user's model (<see cref="DemoModel"/>: ONNX or PyTorch, sized with --shape).
+/// </summary>
 public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
 {
     public sealed class Settings : PipelineRequestSettings
@@ -29,28 +31,29 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         var output = Path.GetFullPath(settings.Output);
         Directory.CreateDirectory(output);
 
-        var modelPath = settings.Model;
-        if (modelPath is null)
+        var demo = DemoModel.Prepare(settings.Model, output);
+        if (demo is null)
         {
-            modelPath = Path.Combine(output, "models", "bert_demo.onnx");
-            Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
-            DemoModels.WriteBert(modelPath);
-            console.MarkupLine($"Demo model: BERT-shaped ONNX (inputs input_names, input_mask, segment_ids INT64 [[-1,256]]) at {Markup.Escape(modelPath)}");
-        }
-        else if (!File.Exists(modelPath))
-        {
-            console.MarkupLine($"[red]No model file at {Markup.Escape(Path.GetFullPath(modelPath))}.[/] Give --model the path of an .onnx, .pt or .pth file.");
+            console.MarkupLine($"[red]No model file at {Markup.Escape(Path.GetFullPath(settings.Model!))}.[/] Give --model the path of an .onnx, .pt or .pth file, or {DemoModel.MiniLm} or {DemoModel.SeedShaped}.");
             return 2;
         }
 
-        var inputs = ShapeInputs.From(settings, modelPath, out var shapeError);
+        console.MarkupLine($"Demo model: {Markup.Escape(demo.Description)} at {Markup.Escape(demo.ModelPath)}");
+        var inputs = ShapeInputs.From(settings, demo.ModelPath, out var shapeError);
         if (inputs is null)
         {
             console.MarkupLine($"[red]{Markup.Escape(shapeError!)}[/]");
             return 2;
         }
 
-        var request = settings.ToRequest(modelPath, inputs);
+        var request = settings.ToRequest(demo.ModelPath, inputs);
+        request = request with
+        {
+            ModelName = settings.Name ?? demo.Name,
+            Inputs = request.Inputs.Count > 0 ? request.Inputs : demo.Inputs,
+            InputDataUri = request.InputDataUri ?? demo.InputDataPath,
+            Constraints = request.Constraints with { MaxLatencyP99Ms = settings.LatencyBudgetMs ?? demo.LatencyBudgetMs },
+        };
         await using var host = await PipelineHost.InProcessAsync(output, cancellationToken);
         console.MarkupLine($"Pipeline [bold]{request.PipelineId:N}[/] for model [bold]{Markup.Escape(request.ModelName)}[/], p99 budget {request.Constraints.MaxLatencyP99Ms} ms, embedded inference server at {host.InferenceServerAddress}");
 

@@ -9,7 +9,7 @@ namespace InferencePipeline.Cli.Commands;
 public class PipelineRequestSettings : CommandSettings
 {
     [CommandOption("-m|--model <PATH>")]
-    [Description("Model to optimize: ONNX (.onnx), TorchScript (.pt) or a pickled PyTorch model (.pth, with --trust-pickle). demo: defaults to the built-in BERT-shaped model.")]
+    [Description("Model to optimize: ONNX (.onnx), TorchScript (.pt) or a pickled PyTorch model (.pth, with --trust-pickle). demo: minilm (the default: all-MiniLM-L6-v2 with real sentences), seed-shaped (the BERT-shaped synthetic model) or a path.")]
     public string? Model { get; init; }
 
     [CommandOption("-n|--name <NAME>")]
@@ -17,9 +17,11 @@ public class PipelineRequestSettings : CommandSettings
     public string? Name { get; init; }
 
     [CommandOption("-b|--latency-budget-ms <MS>")]
-    [Description("p99 latency budget in milliseconds: configs slower than this are not candidates.")]
-    [DefaultValue(100.0)]
-    public double LatencyBudgetMs { get; init; } = 100;
+    [Description("p99 latency budget in milliseconds: configs slower than this are not candidates (default 100; the MiniLM demo: 500).")]
+    public double? LatencyBudgetMs { get; init; }
+
+    /// <summary>The budget when none is given.</summary>
+    public const double DefaultLatencyBudgetMs = 100;
 
     [CommandOption("--concurrency <LIST>")]
     [Description("Comma-separated client concurrencies to measure (default 1,4,16).")]
@@ -41,6 +43,10 @@ public class PipelineRequestSettings : CommandSettings
     [CommandOption("--seed-search")]
     [Description("Use the seed's full search (batch 1..16 × 1..5 instances, concurrency 1..128). Takes long on a CPU.")]
     public bool SeedSearch { get; init; }
+
+    [CommandOption("--input-data <FILE>")]
+    [Description("Real inputs, perf_analyzer's --input-data JSON: the tuner judges accuracy and calibrates int8 on them, the profiler sends them.")]
+    public string? InputData { get; init; }
 
     [CommandOption("--no-deploy")]
     [Description("Stop after the report; do not deploy the chosen config.")]
@@ -64,7 +70,7 @@ public class PipelineRequestSettings : CommandSettings
 
     public override ValidationResult Validate()
     {
-        if (LatencyBudgetMs <= 0)
+        if (LatencyBudgetMs is <= 0)
         {
             return ValidationResult.Error("--latency-budget-ms must be positive.");
         }
@@ -85,6 +91,11 @@ public class PipelineRequestSettings : CommandSettings
         if (OnnxOpset is < 1)
         {
             return ValidationResult.Error($"--onnx-opset {OnnxOpset} is not an ONNX opset; the seed uses 11.");
+        }
+
+        if (InputData is not null && !File.Exists(InputData))
+        {
+            return ValidationResult.Error($"--input-data '{InputData}' does not exist; give a perf_analyzer input-data JSON file.");
         }
 
         return WindowMs < 50 ? ValidationResult.Error("--window-ms must be at least 50.") : ValidationResult.Success();
@@ -111,11 +122,12 @@ public class PipelineRequestSettings : CommandSettings
             Format: ModelFormat.Auto,
             Inputs: inputs ?? [],
             Outputs: [],
-            Constraints: new PipelineConstraints(MaxLatencyP99Ms: LatencyBudgetMs),
+            Constraints: new PipelineConstraints(MaxLatencyP99Ms: LatencyBudgetMs ?? DefaultLatencyBudgetMs),
             Objectives: Objective.Default,
             SearchSpace: space,
             DeployTarget: NoDeploy ? new DeployTarget(DeployTargetKind.None) : DeployTarget.LocalServer,
             TrustPickle: TrustPickle,
-            OnnxOpset: OnnxOpset);
+            OnnxOpset: OnnxOpset,
+            InputDataUri: InputData is null ? null : Path.GetFullPath(InputData));
     }
 }

@@ -26,12 +26,16 @@ public sealed class PerfRunner(
     private readonly TritonProfilerOptions _options = options.Value;
     private readonly ILogger _logger = logger;
 
-    /// <summary>A measurer for one profile; <paramref name="beforeFirstLoad"/> runs once before anything touches the server (taking its lock).</summary>
-    public ProfileServer Begin(ProfileModel request, IReadOnlyList<PlannedServingConfig> entryConfigs, Func<CancellationToken, Task> beforeFirstLoad) =>
-        new(this, request, entryConfigs, beforeFirstLoad);
+    /// <summary>
+    /// A measurer for one profile; <paramref name="beforeFirstLoad"/> runs once before anything touches the server (taking its lock).
+    /// <paramref name="inputDataFile"/>: perf_analyzer JSON the load generator sends; null sends random data.
+    /// </summary>
+    public ProfileServer Begin(
+        ProfileModel request, IReadOnlyList<PlannedServingConfig> entryConfigs, string? inputDataFile, Func<CancellationToken, Task> beforeFirstLoad) =>
+        new(this, request, entryConfigs, inputDataFile, beforeFirstLoad);
 
     public sealed class ProfileServer(
-        PerfRunner owner, ProfileModel request, IReadOnlyList<PlannedServingConfig> entryConfigs, Func<CancellationToken, Task> beforeFirstLoad)
+        PerfRunner owner, ProfileModel request, IReadOnlyList<PlannedServingConfig> entryConfigs, string? inputDataFile, Func<CancellationToken, Task> beforeFirstLoad)
         : IServingMeasurer, IAsyncDisposable
     {
         private readonly KServeConnection _connection = owner._clients.Connect();
@@ -50,6 +54,7 @@ public sealed class PerfRunner(
                     new LoadGenOptions { WindowMs = space.MeasurementWindowMs, StabilityPercentage = space.StabilityPercentage, MaxTrials = space.MaxTrials },
                     // perf_analyzer's --shape from the pipeline's input specs: the sizes of dims the model leaves dynamic.
                     Shapes: InputShapes.From(request.Inputs, entryConfigs[^1].Config.MaxBatchSize > 0),
+                    InputDataFile: inputDataFile,
                     ModelReadyTimeout: owner._options.ModelReadyTimeout,
                     WarmupLimit: owner._options.WarmupLimit);
                 _measurer = new KServeServingMeasurer(

@@ -1,4 +1,4 @@
-namespace InferencePipeline.PrecisionBench;
+namespace InferencePipeline.Benchmarks.Precision;
 
 /// <summary>Command line of the precision figure.</summary>
 public sealed record PrecisionBenchOptions(
@@ -13,7 +13,7 @@ public sealed record PrecisionBenchOptions(
     public IReadOnlyList<int> Batches => BatchSizes ?? [1, 8];
 
     public const string Usage =
-        "usage: InferencePipeline.PrecisionBench [--rounds N (7)] [--runs N per round (20)] [--sequence-length N (128)]\n" +
+        "usage: InferencePipeline.Benchmarks precision [--rounds N (7)] [--runs N per round (20)] [--sequence-length N (128)]\n" +
         "       [--batch-sizes 1,8] [--calibration N sentences for the int8 search (32)] [--no-cnn] [--output DIR]";
 
     public static PrecisionBenchOptions Parse(IReadOnlyList<string> args)

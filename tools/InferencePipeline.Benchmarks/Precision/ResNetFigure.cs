@@ -4,7 +4,7 @@ using InferencePipeline.Onnx.Precision;
 using InferencePipeline.PretrainedModels;
 using Microsoft.ML.OnnxRuntime;
 
-namespace InferencePipeline.PrecisionBench;
+namespace InferencePipeline.Benchmarks.Precision;
 
 /// <summary>
 /// ResNet18 (a CNN, fixed batch 1): fp32 against fp16, and int8 dynamic quantization, which has nothing to take in

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 
-namespace InferencePipeline.PrecisionBench;
+namespace InferencePipeline.Benchmarks.Precision;
 
 /// <summary>
 /// Times several sessions on the same input in interleaved rounds (A, B, C, A, B, C, …), so a change in machine

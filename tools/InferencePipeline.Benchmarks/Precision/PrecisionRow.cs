@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace InferencePipeline.PrecisionBench;
+namespace InferencePipeline.Benchmarks.Precision;
 
 /// <summary>One candidate at one batch size: its latency, speed against fp32 at ONNX Runtime's defaults, and accuracy.</summary>
 public sealed record PrecisionRow(

@@ -4,7 +4,7 @@ using InferencePipeline.Onnx.Precision;
 using InferencePipeline.PretrainedModels;
 using Microsoft.ML.OnnxRuntime;
 
-namespace InferencePipeline.PrecisionBench;
+namespace InferencePipeline.Benchmarks.Precision;
 
 /// <summary>
 /// all-MiniLM-L6-v2 on the calibration sentences: fp32 at ONNX Runtime's defaults against int8 (everything
