@@ -12,15 +12,17 @@ namespace InferencePipeline.InferenceServer.Execution;
 /// queue it, wait for its batch, count it. The gRPC stream runs each of its requests through here too, so
 /// statistics count unary, streamed and REST requests alike.
 /// </summary>
-internal sealed class InferenceRunner(ModelRegistry registry, IOptions<InferenceServerOptions> options)
+internal sealed class InferenceRunner(ModelRegistry registry, InFlightRequestBytes inFlight, IOptions<InferenceServerOptions> options)
 {
     private readonly long _maxRequestBytes = options.Value.MaxRequestBytes;
 
+    /// <param name="heldBytes">Memory the caller holds for this request until it is answered (its receive buffer), counted
+    /// against the server's in-flight limit; 0 when the caller counts it itself (REST reserves before reading the body).</param>
     /// <param name="cancellation">
     /// The caller's call or stream: once cancelled, a request not yet run is dropped from its batch and fails
     /// with CANCELLED. The wait itself is not cut short, because the pooled job must come back from the batch first.
     /// </param>
-    public async ValueTask<ModelInferResponse> InferAsync(ModelInferRequest request, CancellationToken cancellation = default)
+    public async ValueTask<ModelInferResponse> InferAsync(ModelInferRequest request, long heldBytes, CancellationToken cancellation = default)
     {
         var start = Stopwatch.GetTimestamp();
         var model = registry.Acquire(request.ModelName, request.ModelVersion);
@@ -31,6 +33,12 @@ internal sealed class InferenceRunner(ModelRegistry registry, IOptions<Inference
         activity?.SetTag("inference.request_id", request.Id);
         try
         {
+            if (!inFlight.TryReserve(heldBytes))
+            {
+                var refusal = inFlight.Refusal(heldBytes);
+                heldBytes = 0; // nothing to give back
+                throw refusal;
+            }
             RequestDecoder.Decode(model.Definition, request, _maxRequestBytes, job);
             if (cancellation.IsCancellationRequested)
             {
@@ -60,6 +68,7 @@ internal sealed class InferenceRunner(ModelRegistry registry, IOptions<Inference
             InferenceServerTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(start, end).TotalSeconds, modelTag);
             model.ReturnJob(job);
             model.Release();
+            inFlight.Release(heldBytes);
         }
     }
 

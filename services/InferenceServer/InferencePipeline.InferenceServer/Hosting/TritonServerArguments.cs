@@ -73,6 +73,12 @@ public static class TritonServerArguments
                 case "max-request-bytes":
                     values[$"{InferenceServerOptions.SectionName}:{nameof(InferenceServerOptions.MaxRequestBytes)}"] = Value();
                     break;
+                case "max-queue-size":
+                    values[$"{InferenceServerOptions.SectionName}:{nameof(InferenceServerOptions.MaxQueueSize)}"] = Value();
+                    break;
+                case "max-in-flight-bytes":
+                    values[$"{InferenceServerOptions.SectionName}:{nameof(InferenceServerOptions.MaxInFlightBytes)}"] = Value();
+                    break;
             }
         }
         return values;

@@ -40,7 +40,9 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunn
     {
         try
         {
-            return await runner.InferAsync(request, context.CancellationToken).ConfigureAwait(false);
+            // The pooled receive buffer is what this request keeps alive until it is answered.
+            return await runner.InferAsync(request, request.ReceiveBuffer?.Length ?? request.CalculateSize(), context.CancellationToken)
+                .ConfigureAwait(false);
         }
         catch (InferenceException e)
         {

@@ -79,7 +79,7 @@ internal sealed class ModelStreamInferCall
             ModelStreamInferResponse reply;
             try
             {
-                reply = new ModelStreamInferResponse { InferResponse = await _runner.InferAsync(request, _cancellation).ConfigureAwait(false) };
+                reply = new ModelStreamInferResponse { InferResponse = await _runner.InferAsync(request, request.CalculateSize(), _cancellation).ConfigureAwait(false) };
             }
             catch (Exception e)
             {
