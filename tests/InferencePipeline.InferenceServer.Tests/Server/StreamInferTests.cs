@@ -148,7 +148,7 @@ public sealed class StreamInferTests(ServerFixture fixture)
         await cancel.CancelAsync();
 
         var e = await Assert.ThrowsAsync<InferenceException>(async () =>
-            await runner.InferAsync(AddRequests.Raw("add", AddRequests.Values(1, 0), 1, id: "late"), heldBytes: 0, cancel.Token));
+            await runner.InferAsync(AddRequests.Raw("add", AddRequests.Values(1, 0), 1, id: "late"), cancel.Token));
 
         Assert.Equal(StatusCode.Cancelled, e.Code);
         Assert.Equal("request 'late' for model 'add' was cancelled before it ran", e.Message);

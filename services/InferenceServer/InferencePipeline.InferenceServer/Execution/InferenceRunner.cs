@@ -16,13 +16,14 @@ internal sealed class InferenceRunner(ModelRegistry registry, InFlightRequestByt
 {
     private readonly long _maxRequestBytes = options.Value.MaxRequestBytes;
 
-    /// <param name="heldBytes">Memory the caller holds for this request until it is answered (its receive buffer), counted
-    /// against the server's in-flight limit; 0 when the caller counts it itself (REST reserves before reading the body).</param>
+    /// <summary>The server's bound on request bytes held at once, which the protocol surfaces count their requests against.</summary>
+    public InFlightRequestBytes InFlight => inFlight;
+
     /// <param name="cancellation">
     /// The caller's call or stream: once cancelled, a request not yet run is dropped from its batch and fails
     /// with CANCELLED. The wait itself is not cut short, because the pooled job must come back from the batch first.
     /// </param>
-    public async ValueTask<ModelInferResponse> InferAsync(ModelInferRequest request, long heldBytes, CancellationToken cancellation = default)
+    public async ValueTask<ModelInferResponse> InferAsync(ModelInferRequest request, CancellationToken cancellation = default)
     {
         var start = Stopwatch.GetTimestamp();
         var model = registry.Acquire(request.ModelName, request.ModelVersion);
@@ -33,12 +34,6 @@ internal sealed class InferenceRunner(ModelRegistry registry, InFlightRequestByt
         activity?.SetTag("inference.request_id", request.Id);
         try
         {
-            if (!inFlight.TryReserve(heldBytes))
-            {
-                var refusal = inFlight.Refusal(heldBytes);
-                heldBytes = 0; // nothing to give back
-                throw refusal;
-            }
             RequestDecoder.Decode(model.Definition, request, _maxRequestBytes, job);
             if (cancellation.IsCancellationRequested)
             {
@@ -68,7 +63,6 @@ internal sealed class InferenceRunner(ModelRegistry registry, InFlightRequestByt
             InferenceServerTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(start, end).TotalSeconds, modelTag);
             model.ReturnJob(job);
             model.Release();
-            inFlight.Release(heldBytes);
         }
     }
 

@@ -93,7 +93,7 @@ internal static class RestEndpoints
     private static async Task InferAsync(HttpContext context, string name, string? version)
     {
         var runner = context.RequestServices.GetRequiredService<InferenceRunner>();
-        var inFlight = context.RequestServices.GetRequiredService<InFlightRequestBytes>();
+        var inFlight = runner.InFlight;
         var maxRequestBytes = context.RequestServices.GetRequiredService<IOptions<InferenceServerOptions>>().Value.MaxRequestBytes;
         byte[]? rented = null;
         long held = 0;
@@ -109,7 +109,7 @@ internal static class RestEndpoints
             // The pooled array (and an inflated body) can be larger than what was declared.
             Hold(inFlight, ref held, rented.Length - held);
             var request = RestInferRequestReader.Read(name, version, body.Memory, HeaderLength(context.Request), maxRequestBytes, inputBuffers);
-            var response = await runner.InferAsync(request.Request, heldBytes: 0).ConfigureAwait(false);
+            var response = await runner.InferAsync(request.Request).ConfigureAwait(false);
             try
             {
                 await RestInferResponseWriter.WriteAsync(context.Response, response, request).ConfigureAwait(false);
