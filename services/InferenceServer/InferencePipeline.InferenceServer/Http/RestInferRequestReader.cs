@@ -35,6 +35,12 @@ internal static class RestInferRequestReader
             binary = body[length..];
         }
 
+        // The JSON reader checks UTF-8 only when a string is read, as an InvalidOperationException from wherever that is.
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+        {
+            throw InferenceException.Invalid("failed to parse the request JSON buffer: it is not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {
