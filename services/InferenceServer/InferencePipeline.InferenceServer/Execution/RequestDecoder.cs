@@ -209,17 +209,19 @@ internal static class RequestDecoder
     /// </summary>
     private static long ElementCount(ModelDefinition model, ModelInferRequest.Types.InferInputTensor input)
     {
+        // Indexed, not foreach: RepeatedField's enumerator is an object, allocated per loop on the request path.
         var shape = input.Shape;
-        long count = 1;
-        foreach (var d in shape)
+        for (var i = 0; i < shape.Count; i++)
         {
-            if (d == 0)
+            if (shape[i] == 0)
             {
                 return 0;
             }
         }
-        foreach (var d in shape)
+        long count = 1;
+        for (var i = 0; i < shape.Count; i++)
         {
+            var d = shape[i];
             if (count > long.MaxValue / d)
             {
                 throw new InferenceException(Grpc.Core.StatusCode.ResourceExhausted,
