@@ -27,6 +27,11 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
+        var startupLog = new StartupLogGate();
+        builder.Services.AddSingleton(startupLog);
+        builder.Services.AddHostedService<StartupLogGate.Opener>();
+        builder.Logging.AddFilter((_, category, level) => startupLog.Allows(category, level));
+
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace InferencePipeline.ServiceDefaults;
 
@@ -35,7 +36,20 @@ public static class PipelineBusExtensions
             options.WaitUntilStarted = true;
             options.ConsumerStopTimeout ??= TimeSpan.FromSeconds(10);
             options.StopTimeout ??= TimeSpan.FromSeconds(30);
+            // A broker that accepts connections but not the bus (wrong user, password or virtual host) fails the start
+            // in as long as an unreachable one does, instead of holding it forever.
+            options.StartTimeout ??= configuration.GetValue(StartupDependency.TimeoutKey, StartupDependency.DefaultTimeout);
         });
+
+        if (!string.IsNullOrWhiteSpace(rabbitMq))
+        {
+            // Ahead of MassTransit's own hosted service: the bus starts against a broker that is there, and a service
+            // started before its broker waits for it, saying so, instead of failing or hanging without a word.
+            services.AddSingleton<IHostedService>(sp => new StartupDependency("RabbitMQ", RabbitMqConnectionName,
+                () => RabbitMqAddress.Parse(rabbitMq) is var address ? (address.Host, address.Port) : default,
+                configuration, sp.GetRequiredService<ILogger<StartupDependency>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                (_, _, cancellationToken) => RabbitMqProbe.ConnectAsync(RabbitMqAddress.Parse(rabbitMq), cancellationToken)));
+        }
 
         services.AddMassTransit(bus =>
         {

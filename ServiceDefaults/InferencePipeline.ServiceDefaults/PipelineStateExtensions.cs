@@ -1,7 +1,10 @@
+using System.Net;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace InferencePipeline.ServiceDefaults;
 
@@ -35,8 +38,26 @@ public static class PipelineStateExtensions
             return builder;
         }
 
-        // Keep reconnecting in the background instead of failing the host when Redis starts after us.
+        // A service started before Redis waits for it (with backoff, in the log) and fails its start with one line if it
+        // never comes; once running, the client keeps reconnecting in the background instead of failing the host.
+        var connectionString = builder.Configuration.GetConnectionString(RedisConnectionName)!;
+        builder.Services.AddSingleton<IHostedService>(sp => new StartupDependency("Redis", RedisConnectionName,
+            () => RedisEndpoint(connectionString), builder.Configuration, sp.GetRequiredService<ILogger<StartupDependency>>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         builder.AddRedisClient(RedisConnectionName, configureOptions: options => options.AbortOnConnectFail = false);
         return builder;
+    }
+
+    /// <summary>The first server of a StackExchange.Redis configuration string ("host:port,password=..."); 6379 by default.</summary>
+    private static (string Host, int Port) RedisEndpoint(string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        return options.EndPoints.FirstOrDefault() switch
+        {
+            DnsEndPoint dns => (dns.Host, dns.Port == 0 ? 6379 : dns.Port),
+            IPEndPoint ip => (ip.Address.ToString(), ip.Port == 0 ? 6379 : ip.Port),
+            _ => throw new StartupFaultException(
+                $"ConnectionStrings:{RedisConnectionName} '{connectionString}' names no server: give it as host:port, e.g. 127.0.0.1:6379"),
+        };
     }
 }

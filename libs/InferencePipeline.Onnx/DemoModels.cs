@@ -142,6 +142,33 @@ public static class DemoModels
         Write(path, g.ToModel(BertGraph.Opset, ProducerName, ProducerVersion));
     }
 
+    /// <summary>
+    /// Writes <c>OUTPUT0 = INPUT0 + iterations</c>, FP32 [-1, 16], computed as <paramref name="iterations"/> additions of 1
+    /// in an ONNX Loop: a model that is slow on purpose (each execution costs that many loop steps whatever its batch),
+    /// so tests and benchmarks can load a server far beyond its capacity without a large model file.
+    /// </summary>
+    public static void WriteSlowAdd(string path, int iterations)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(iterations);
+        var body = new OnnxGraphBuilder("slow_add_step");
+        body.Input("iteration", TensorProto.Types.DataType.Int64);
+        body.Input("condition_in", TensorProto.Types.DataType.Bool);
+        body.Input("sum_in", TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+        body.NodeNamed("condition_out", "Identity", ["condition_in"]);
+        body.NodeNamed("sum_out", "Add", ["sum_in", "one"]);
+        body.Output("condition_out", TensorProto.Types.DataType.Bool);
+        body.Output("sum_out", TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+
+        var g = new OnnxGraphBuilder("demo_slow_add");
+        g.Input(TrivialInputName, TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+        // The body reads "one" from this outer graph, as ONNX subgraphs may.
+        g.Scalar("one", 1f);
+        var steps = g.Initializer("steps", [(long)iterations]);
+        g.NodeNamed(TrivialOutputName, "Loop", [steps, "", TrivialInputName], OnnxGraphBuilder.Graph("body", body));
+        g.Output(TrivialOutputName, TensorProto.Types.DataType.Float, "batch", TrivialWidth);
+        Write(path, g.ToModel(BertGraph.Opset, ProducerName, ProducerVersion));
+    }
+
     /// <summary>Writes via a temp file and a rename so a reader never sees a partial model.</summary>
     private static void Write(string path, ModelProto model)
     {

@@ -6,7 +6,8 @@ namespace InferencePipeline.Benchmarks;
 /// The child side of <see cref="ServerProcess"/>: the embedded server alone in its own process, so the managed bytes
 /// it allocates are the server's only (in the benchmark's own process the gRPC client and the load generator
 /// allocate on the same heap). It prints <c>ready &lt;grpc address&gt;</c>, answers each <c>allocated</c> line on
-/// stdin with <c>allocated &lt;GC.GetTotalAllocatedBytes(precise)&gt;</c>, and stops when stdin closes.
+/// stdin with <c>allocated &lt;GC.GetTotalAllocatedBytes(precise)&gt;</c> and each <c>memory</c> line with
+/// <c>memory &lt;heap bytes&gt; &lt;GC committed bytes&gt; &lt;working set bytes&gt;</c>, and stops when stdin closes.
 /// </summary>
 public static class AllocationProbeServer
 {
@@ -24,9 +25,15 @@ public static class AllocationProbeServer
         Console.Out.Flush();
         while (await Console.In.ReadLineAsync() is { } line)
         {
-            Console.Out.WriteLine(line.Trim() == "allocated"
-                ? $"allocated {GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture)}"
-                : $"error unknown command '{line}'");
+            Console.Out.WriteLine(line.Trim() switch
+            {
+                "allocated" => FormattableString.Invariant($"allocated {GC.GetTotalAllocatedBytes(precise: true)}"),
+                // The managed heap as the last collection left it (no collection forced, so the probe does not change what it
+                // measures), the memory the GC has committed, and the working set.
+                "memory" => FormattableString.Invariant(
+                    $"memory {GC.GetGCMemoryInfo().HeapSizeBytes} {GC.GetGCMemoryInfo().TotalCommittedBytes} {Environment.WorkingSet}"),
+                _ => $"error unknown command '{line}'",
+            });
             Console.Out.Flush();
         }
 

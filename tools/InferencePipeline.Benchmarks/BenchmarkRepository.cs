@@ -19,6 +19,16 @@ public sealed class BenchmarkRepository : IDisposable
     public static IReadOnlyList<(string Model, int Width)> IdentitySizes { get; } =
         [("identity_64B", 16), ("identity_16KiB", 4096), ("identity_1MiB", 262144)];
 
+    /// <summary>The slow-on-purpose model of the overload figure (ONNX Loop, tens of ms per execution whatever the batch).</summary>
+    public const string Slow = "slow_add";
+
+    /// <summary>Loop steps of <see cref="Slow"/>: about 60 ms per execution on a busy 2-core machine.</summary>
+    public const int SlowIterations = 20_000;
+
+    /// <summary>Largest batch <see cref="Slow"/> runs, and the queue its config allows (Triton's default_queue_policy).</summary>
+    public const int SlowMaxBatch = 4;
+    public const int SlowMaxQueueSize = 64;
+
     /// <summary>Largest batch the server may form; the load runs at concurrency 16, so 16 is all it can get.</summary>
     public const int BertMaxBatch = 16;
 
@@ -53,6 +63,16 @@ public sealed class BenchmarkRepository : IDisposable
 
             var trivial = DefaultModelConfig.Create(Trivial, DemoModels.TrivialInputs, DemoModels.TrivialOutputs, maxBatchSize: 8);
             await ModelRepositoryLayout.CreateEntryAsync(repository.Root, Trivial, repository.TrivialModelPath, trivial);
+
+            var slowSource = Path.Combine(repository._directory, "source", "slow_add.onnx");
+            DemoModels.WriteSlowAdd(slowSource, SlowIterations);
+            var slow = DefaultModelConfig.Create(Slow, DemoModels.TrivialInputs, DemoModels.TrivialOutputs, maxBatchSize: SlowMaxBatch);
+            slow.DynamicBatching = new ModelDynamicBatching
+            {
+                PreferredBatchSize = { SlowMaxBatch },
+                DefaultQueuePolicy = new ModelQueuePolicy { MaxQueueSize = SlowMaxQueueSize },
+            };
+            await ModelRepositoryLayout.CreateEntryAsync(repository.Root, Slow, slowSource, slow);
 
             foreach (var (model, width) in IdentitySizes)
             {

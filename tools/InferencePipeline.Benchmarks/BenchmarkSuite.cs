@@ -68,8 +68,12 @@ public sealed class BenchmarkSuite
         var trivial = await suite.MeasureTrivialModelAsync();
         var headroom = await suite.LoadGenHeadroomAsync(highestBert);
         var allocationsBySize = await suite.ServerAllocationsBySizeAsync();
+        // Last: its open loop raises the thread pool's minimum for the rest of the process.
+        var overload = new OverloadBenchmark(arguments, log, repository.Root, cancellationToken);
+        var overloadFigure = await overload.RunAsync();
+        suite._measurements.AddRange(overload.Measurements);
         IReadOnlyList<Figure> figures =
-            [bertThroughput, LatencyOverhead(trivial), AllocationsPerRequest(trivial), allocationsBySize, headroom];
+            [bertThroughput, LatencyOverhead(trivial), AllocationsPerRequest(trivial), allocationsBySize, headroom, overloadFigure];
 
         return new BenchmarkReport(
             started, clock.Elapsed, arguments.Quick, Environment.ProcessorCount, loadBefore, LoadAverage.Read(), figures, suite._measurements);

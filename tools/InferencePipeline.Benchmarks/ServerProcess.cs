@@ -69,20 +69,38 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The child's <c>GC.GetTotalAllocatedBytes(precise: true)</c> now.</summary>
-    public async Task<long> ReadAllocatedBytesAsync(CancellationToken cancellationToken)
+    public async Task<long> ReadAllocatedBytesAsync(CancellationToken cancellationToken) =>
+        (await AskAsync("allocated", cancellationToken))[0];
+
+    /// <summary>The child's managed heap after its last collection, the memory its GC has committed, and its working set, in bytes.</summary>
+    public async Task<(long Heap, long Committed, long WorkingSet)> ReadMemoryAsync(CancellationToken cancellationToken)
     {
-        await _process.StandardInput.WriteLineAsync("allocated".AsMemory(), cancellationToken);
+        var numbers = await AskAsync("memory", cancellationToken);
+        return (numbers[0], numbers[1], numbers[2]);
+    }
+
+    /// <summary>Sends one command and parses the numbers of its answer line (<c>&lt;command&gt; n1 n2 ...</c>).</summary>
+    private async Task<long[]> AskAsync(string command, CancellationToken cancellationToken)
+    {
+        await _process.StandardInput.WriteLineAsync(command.AsMemory(), cancellationToken);
         await _process.StandardInput.FlushAsync(cancellationToken);
         // A warning the server logs may come first on the same stdout: skip to the answer.
         while (true)
         {
             var line = await _process.StandardOutput.ReadLineAsync(cancellationToken)
-                ?? throw new InvalidOperationException("The server process exited while asked for its allocations.");
-            if (line.StartsWith("allocated ", StringComparison.Ordinal))
+                ?? throw new InvalidOperationException($"The server process exited while asked '{command}'.");
+            if (line.StartsWith(command + " ", StringComparison.Ordinal))
             {
-                return long.TryParse(line.AsSpan("allocated ".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
-                    ? bytes
-                    : throw new InvalidOperationException($"The server process answered '{line}' instead of a byte count.");
+                var fields = line[(command.Length + 1)..].Split(' ');
+                var numbers = new long[fields.Length];
+                for (var i = 0; i < fields.Length; i++)
+                {
+                    if (!long.TryParse(fields[i], NumberStyles.None, CultureInfo.InvariantCulture, out numbers[i]))
+                    {
+                        throw new InvalidOperationException($"The server process answered '{line}' instead of byte counts.");
+                    }
+                }
+                return numbers;
             }
 
             if (line.StartsWith("error ", StringComparison.Ordinal))

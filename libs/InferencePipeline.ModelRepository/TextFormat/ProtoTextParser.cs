@@ -410,7 +410,7 @@ internal sealed class ProtoTextParser
             return field.FieldType switch
             {
                 FieldType.Bool when !negative => ParseBool(text) ?? throw Bad(),
-                FieldType.Enum => ParseEnum(field, text, negative) ?? throw Bad(),
+                FieldType.Enum => ParseEnum(field, text, negative, Bad) ?? throw Bad(),
                 FieldType.Float => (float)ParseFloating(text, negative, Bad),
                 FieldType.Double => ParseFloating(text, negative, Bad),
                 FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 => checked((int)ParseSigned(text, negative, Bad)),
@@ -448,7 +448,7 @@ internal sealed class ProtoTextParser
         _ => null,
     };
 
-    private static object? ParseEnum(FieldDescriptor field, string text, bool negative)
+    private static object? ParseEnum(FieldDescriptor field, string text, bool negative, Func<Exception> bad)
     {
         if (!negative && field.EnumType.FindValueByName(text) is { } named)
         {
@@ -457,7 +457,8 @@ internal sealed class ProtoTextParser
 
         if (text.Length > 0 && char.IsAsciiDigit(text[0]))
         {
-            long number = checked((long)ParseUnsigned(text, () => new FormatException()));
+            // A number that is not one ("7YPE_STRING") is the same error as a name the enum does not have.
+            long number = checked((long)ParseUnsigned(text, bad));
             int value = checked((int)(negative ? -number : number));
             return Enum.ToObject(field.EnumType.ClrType, value);
         }

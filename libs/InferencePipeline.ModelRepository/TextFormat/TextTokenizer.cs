@@ -184,7 +184,15 @@ internal sealed class TextTokenizer
             char c = _text[_pos++];
             if (c == quote)
             {
-                break;
+                // Adjacent literals concatenate ("a" "b" == "ab"), as in C and protobuf text format; read in this loop,
+                // not by recursion, so a file of many thousands of them cannot overflow the stack.
+                if (!NextIsAdjacentLiteral(ref line, ref column))
+                {
+                    break;
+                }
+
+                quote = _text[_pos++];
+                continue;
             }
 
             if (c != '\\')
@@ -234,7 +242,7 @@ internal sealed class TextTokenizer
                     int octal = ReadDigits(8, 3, "octal escape");
                     if (octal > 255)
                     {
-                        throw ErrorHere($"octal escape \\{octal:o} is larger than one byte");
+                        throw ErrorHere($"octal escape \\{Convert.ToString(octal, 8)} is larger than one byte");
                     }
 
                     bytes.Add((byte)octal);
@@ -242,23 +250,6 @@ internal sealed class TextTokenizer
                 default:
                     throw ErrorHere($"unknown escape sequence '\\{e}' in string");
             }
-        }
-
-        // Adjacent literals concatenate ("a" "b" == "ab"), as in C and protobuf text format.
-        int save = _pos, saveLine = _line, saveLineStart = _lineStart, saveComments = _comments.Count;
-        SkipWhitespaceAndComments();
-        if (_pos < _text.Length && _text[_pos] is '"' or '\'')
-        {
-            char next = _text[_pos];
-            string rest = ReadString(next, _line, _pos - _lineStart + 1);
-            bytes.AddRange(Encoding.UTF8.GetBytes(rest));
-        }
-        else
-        {
-            _pos = save;
-            _line = saveLine;
-            _lineStart = saveLineStart;
-            _comments.RemoveRange(saveComments, _comments.Count - saveComments); // read again after this token
         }
 
         try
@@ -271,9 +262,33 @@ internal sealed class TextTokenizer
         }
     }
 
+    /// <summary>
+    /// After a closing quote: whether another literal follows (only whitespace and comments between); if so, stops at its
+    /// opening quote with <paramref name="line"/> and <paramref name="column"/> at it, else leaves everything as it was.
+    /// </summary>
+    private bool NextIsAdjacentLiteral(ref int line, ref int column)
+    {
+        int save = _pos, saveLine = _line, saveLineStart = _lineStart, saveComments = _comments.Count;
+        SkipWhitespaceAndComments();
+        if (_pos < _text.Length && _text[_pos] is '"' or '\'')
+        {
+            line = _line;
+            column = _pos - _lineStart + 1;
+            return true;
+        }
+
+        _pos = save;
+        _line = saveLine;
+        _lineStart = saveLineStart;
+        _comments.RemoveRange(saveComments, _comments.Count - saveComments); // read again after this token
+        return false;
+    }
+
     private int ReadDigits(int radix, int maxDigits, string what, bool exact = false)
     {
-        int value = 0, count = 0;
+        // Eight hex digits can pass int's range: counted in a long, and anything above stays out of range for the caller.
+        long value = 0;
+        int count = 0;
         while (count < maxDigits && _pos < _text.Length)
         {
             int digit = HexValue(_text[_pos]);
@@ -282,7 +297,7 @@ internal sealed class TextTokenizer
                 break;
             }
 
-            value = checked(value * radix + digit);
+            value = value * radix + digit;
             _pos++;
             count++;
         }
@@ -292,7 +307,7 @@ internal sealed class TextTokenizer
             throw ErrorHere($"malformed {what}");
         }
 
-        return value;
+        return (int)Math.Min(value, int.MaxValue);
     }
 
     private static int HexValue(char c) => c switch

@@ -96,6 +96,10 @@ internal sealed class OnnxGraphBuilder
         return attribute;
     }
 
+    /// <summary>A graph-valued attribute (a Loop's or If's body), built with a builder of its own.</summary>
+    public static AttributeProto Graph(string name, OnnxGraphBuilder body) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Graph, G = body._graph };
+
     /// <summary>The finished model at <paramref name="opset"/> (default domain) with a fixed producer name.</summary>
     public ModelProto ToModel(long opset, string producerName, string producerVersion, long irVersion = 8)
     {

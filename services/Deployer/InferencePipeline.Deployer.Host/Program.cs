@@ -8,4 +8,4 @@ builder.AddPipelineBus(bus => bus.AddDeployer());
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.Run();
+return await app.RunServiceAsync();

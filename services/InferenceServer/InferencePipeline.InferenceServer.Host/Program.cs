@@ -35,15 +35,6 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapInferenceServer();
-try
-{
-    await app.RunAsync();
-    return 0;
-}
-catch (Exception e) when (e is InvalidOperationException or DirectoryNotFoundException)
-{
-    // A start-up failure (missing repository, a model that cannot load with --exit-on-error) is the user's to fix:
-    // one clear line and a non-zero exit, as tritonserver does, not a crash dump.
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
-}
+// A start-up fault (a port in use, a missing or unreadable repository, a model that cannot load with --exit-on-error)
+// is the user's to fix: one clear line and a non-zero exit, as tritonserver does, not a crash dump.
+return await app.RunServiceAsync(port => TritonServerArguments.PortSetting(builder.Configuration, port));

@@ -52,6 +52,8 @@ public sealed class EmbeddedInferenceServer : IAsyncDisposable
             o.ControlMode = options.ControlMode;
             o.LoadModels = options.LoadModels.ToList();
             o.MaxRequestBytes = options.MaxRequestBytes;
+            o.MaxQueueSize = options.MaxQueueSize;
+            o.MaxInFlightBytes = options.MaxInFlightBytes;
             o.ExitOnError = options.ExitOnError;
             o.RepositoryPollInterval = options.RepositoryPollInterval;
         });

@@ -34,4 +34,28 @@ public sealed class InferenceServerOptions
 
     /// <summary>Largest accepted sum of input tensor bytes in one inference request.</summary>
     public long MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
+
+    /// <summary>
+    /// Default queue limit: far above what the profiler's concurrency sweeps (up to 128) or a stream (512 in flight)
+    /// queue, and a few MB of requests for a BERT-sized model.
+    /// </summary>
+    public const int DefaultMaxQueueSize = 1024;
+
+    /// <summary>
+    /// Requests a model's queue holds at most when its config sets no <c>dynamic_batching.default_queue_policy.max_queue_size</c>
+    /// (a config's own limit wins); a request that finds the queue full is refused with UNAVAILABLE (HTTP 503), as Triton
+    /// refuses one over max_queue_size. 0 lets such queues grow without bound, as in Triton.
+    /// </summary>
+    public int MaxQueueSize { get; set; } = DefaultMaxQueueSize;
+
+    /// <summary>Default for <see cref="MaxInFlightBytes"/>: sixteen requests of the default <see cref="MaxRequestBytes"/>.</summary>
+    public const long DefaultMaxInFlightBytes = 1L << 30;
+
+    /// <summary>
+    /// Bytes of request bodies the server holds at once, from receiving a request to answering it, over all models and
+    /// protocols: the bound on memory under overload when requests are large (queue limits count requests, not bytes).
+    /// A request that would pass it is refused with UNAVAILABLE (HTTP 503); one request alone is always let in
+    /// (<see cref="MaxRequestBytes"/> bounds it).
+    /// </summary>
+    public long MaxInFlightBytes { get; set; } = DefaultMaxInFlightBytes;
 }

@@ -26,6 +26,8 @@ public static class InferenceServerServiceCollectionExtensions
         }
         optionsBuilder.Validate(o => o.MaxRequestBytes > 0, "InferenceServer:MaxRequestBytes must be > 0");
         optionsBuilder.Validate(o => o.RepositoryPollInterval > TimeSpan.Zero, "InferenceServer:RepositoryPollInterval must be > 0");
+        optionsBuilder.Validate(o => o.MaxQueueSize >= 0, "InferenceServer:MaxQueueSize must be >= 0 (0: unbounded)");
+        optionsBuilder.Validate(o => o.MaxInFlightBytes > 0, "InferenceServer:MaxInFlightBytes must be > 0");
 
         services.AddGrpc();
         // Let requests a bit over our own limit through gRPC's framing so RequestDecoder can refuse them with
@@ -39,6 +41,7 @@ public static class InferenceServerServiceCollectionExtensions
         services.AddSingleton(sp => new ModelLoader(sp.GetRequiredService<IOptions<InferenceServerOptions>>().Value,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ModelLoader>>()));
         services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<InFlightRequestBytes>();
         services.AddSingleton<InferenceRunner>();
         services.AddSingleton<RepositoryPoller>();
         // Registration order is start order: the start-up load finishes before the poller's first rescan is due.

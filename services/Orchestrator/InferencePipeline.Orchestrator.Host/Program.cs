@@ -13,4 +13,4 @@ var app = builder.Build();
 app.MapPipelineApi();
 app.MapDefaultEndpoints();
 
-app.Run();
+return await app.RunServiceAsync();

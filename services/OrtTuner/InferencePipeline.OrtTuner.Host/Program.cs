@@ -11,4 +11,4 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-app.Run();
+return await app.RunServiceAsync();

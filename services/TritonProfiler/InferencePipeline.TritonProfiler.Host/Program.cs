@@ -10,4 +10,4 @@ builder.AddPipelineBus(bus => bus.AddTritonProfiler());
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.Run();
+return await app.RunServiceAsync();

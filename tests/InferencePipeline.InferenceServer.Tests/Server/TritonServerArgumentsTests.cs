@@ -1,4 +1,5 @@
 using InferencePipeline.InferenceServer.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace InferencePipeline.InferenceServer.Tests.Server;
 
@@ -37,6 +38,30 @@ public sealed class TritonServerArgumentsTests
         Assert.Equal("9002", values[TritonServerArguments.MetricsPortKey]);
         Assert.Equal("false", values["InferenceServer:ExitOnError"]);
         Assert.Equal("true", TritonServerArguments.ToConfiguration(["--exit-on-error", "1"])["InferenceServer:ExitOnError"]);
+    }
+
+    [Fact]
+    public void Maps_the_overload_limits()
+    {
+        var values = TritonServerArguments.ToConfiguration(["--max-queue-size", "64", "--max-in-flight-bytes=1048576", "--max-request-bytes", "4096"]);
+
+        Assert.Equal("64", values["InferenceServer:MaxQueueSize"]);
+        Assert.Equal("1048576", values["InferenceServer:MaxInFlightBytes"]);
+        Assert.Equal("4096", values["InferenceServer:MaxRequestBytes"]);
+    }
+
+    [Theory]
+    [InlineData(9001, "--grpc-port")]
+    [InlineData(9000, "--http-port")]
+    [InlineData(9002, "--metrics-port")]
+    [InlineData(8001, "--grpc-port, --http-port or --metrics-port")]
+    public void Names_the_flag_that_chose_a_port(int port, string flag)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(TritonServerArguments.ToConfiguration(["--grpc-port=9001", "--http-port", "9000", "--metrics-port=9002"]))
+            .Build();
+
+        Assert.Equal(flag, TritonServerArguments.PortSetting(configuration, port));
     }
 
     [Theory]

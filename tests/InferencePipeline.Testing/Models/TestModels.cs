@@ -13,6 +13,10 @@ public static class TestModels
     private static readonly Lazy<string> AddFile = new(() => Write("add.onnx", DemoModels.WriteAdd));
     private static readonly Lazy<string> IdentityFile = new(() => Write("identity.onnx", DemoModels.WriteIdentity));
     private static readonly Lazy<string> AddHalfFile = new(() => Write("add_fp16.onnx", DemoModels.WriteAddHalf));
+    private static readonly Lazy<string> SlowAddFile = new(() => Write("slow_add.onnx", p => DemoModels.WriteSlowAdd(p, SlowAddIterations)));
+
+    /// <summary>Loop steps of <see cref="SlowAdd"/>: about 60 ms per execution on a busy 2-core machine, whatever the batch.</summary>
+    public const int SlowAddIterations = 20_000;
 
     /// <summary>The demo BERT (seed interface, default <see cref="BertShape"/>).</summary>
     public static string Bert => BertFile.Value;
@@ -25,6 +29,9 @@ public static class TestModels
 
     /// <summary>OUTPUT0 = INPUT0 + 1 computed in fp16 behind fp32 I/O (never open it with ORT_ENABLE_ALL on CPU).</summary>
     public static string AddHalf => AddHalfFile.Value;
+
+    /// <summary>OUTPUT0 = INPUT0 + <see cref="SlowAddIterations"/>, FP32 [-1, 16], slow on purpose: a server of it is easily overloaded.</summary>
+    public static string SlowAdd => SlowAddFile.Value;
 
     /// <summary>The directory holding the shared files (deleted when the process exits).</summary>
     public static string Directory => Directory_.Value;

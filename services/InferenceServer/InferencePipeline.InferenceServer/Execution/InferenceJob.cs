@@ -45,6 +45,9 @@ internal sealed class InferenceJob : IValueTaskSource
 
     public long EnqueuedTimestamp { get; set; }
 
+    /// <summary>Stopwatch timestamp after which the request, if still waiting, has expired (its model's queue policy); 0 never.</summary>
+    public long Deadline { get; set; }
+
     /// <summary>The caller's cancellation (a cancelled call or stream): a job cancelled while queued is not run.</summary>
     public CancellationToken Cancellation { get; set; }
 
@@ -80,6 +83,7 @@ internal sealed class InferenceJob : IValueTaskSource
             InputShapes[i] = null!;
         }
         Request = null!;
+        Deadline = 0;
         Cancellation = default;
         Response = null;
         Error = null;

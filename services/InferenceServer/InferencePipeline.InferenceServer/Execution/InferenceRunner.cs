@@ -12,9 +12,12 @@ namespace InferencePipeline.InferenceServer.Execution;
 /// queue it, wait for its batch, count it. The gRPC stream runs each of its requests through here too, so
 /// statistics count unary, streamed and REST requests alike.
 /// </summary>
-internal sealed class InferenceRunner(ModelRegistry registry, IOptions<InferenceServerOptions> options)
+internal sealed class InferenceRunner(ModelRegistry registry, InFlightRequestBytes inFlight, IOptions<InferenceServerOptions> options)
 {
     private readonly long _maxRequestBytes = options.Value.MaxRequestBytes;
+
+    /// <summary>The server's bound on request bytes held at once, which the protocol surfaces count their requests against.</summary>
+    public InFlightRequestBytes InFlight => inFlight;
 
     /// <param name="cancellation">
     /// The caller's call or stream: once cancelled, a request not yet run is dropped from its batch and fails

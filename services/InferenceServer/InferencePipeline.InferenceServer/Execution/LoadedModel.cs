@@ -38,6 +38,9 @@ internal sealed class LoadedModel
 
     public int InstanceCount => _instances.Length;
 
+    /// <summary>Requests waiting in the model's queue for an instance.</summary>
+    public int PendingRequests => _scheduler.Waiting;
+
     /// <summary>Completes when the model has been retired and its last request has finished.</summary>
     public Task Released => _released.Task;
 

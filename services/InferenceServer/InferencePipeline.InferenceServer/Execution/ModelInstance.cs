@@ -122,6 +122,13 @@ internal sealed class ModelInstance : IDisposable
             {
                 error = e;
             }
+            catch (OnnxRuntimeException e) when (e.Message.StartsWith("[ErrorCode:InvalidArgument]", StringComparison.Ordinal))
+            {
+                // ONNX Runtime refuses the inputs themselves (a shape the config allows but the model does not): the
+                // request's mistake, said as such, not the server's. The code is only in the message (docs/platform-facts.md).
+                error = new InferenceException(StatusCode.InvalidArgument,
+                    $"onnxruntime refused the inputs of model '{_model.Name}' (batch of {rows}): {e.Message}", e);
+            }
             catch (Exception e)
             {
                 error = new InferenceException(StatusCode.Internal,

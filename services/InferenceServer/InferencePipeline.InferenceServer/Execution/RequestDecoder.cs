@@ -61,7 +61,7 @@ internal static class RequestDecoder
             }
             batchSize = rows;
 
-            var elements = ElementCount(input.Shape);
+            var elements = ElementCount(model, input);
             job.InputShapes[index] = input.Shape;
             if (type.IsBytes)
             {
@@ -72,6 +72,12 @@ internal static class RequestDecoder
                 continue;
             }
 
+            if (elements > maxRequestBytes / type.ElementSize)
+            {
+                // Before multiplying: elements times the element size can pass 64 bits too.
+                throw new InferenceException(Grpc.Core.StatusCode.ResourceExhausted,
+                    $"input '{input.Name}' of model '{model.Name}' with shape {ConfigTensor.Format(input.Shape)} {type.Name} needs more than the server's MaxRequestBytes ({maxRequestBytes} bytes)");
+            }
             var bytes = elements * type.ElementSize;
             totalBytes += bytes;
             CheckTotal(model, input, totalBytes, bytes, maxRequestBytes);
@@ -197,11 +203,30 @@ internal static class RequestDecoder
         return (int)shape[0];
     }
 
-    private static long ElementCount(RepeatedField<long> shape)
+    /// <summary>
+    /// The shape's element count (dims are known non-negative here). A count beyond 64 bits is refused: wrapped around,
+    /// [2^32, 2^32] would read as 0 elements and pass with no data, handing ONNX Runtime a tensor it cannot hold.
+    /// </summary>
+    private static long ElementCount(ModelDefinition model, ModelInferRequest.Types.InferInputTensor input)
     {
-        long count = 1;
-        foreach (var d in shape)
+        // Indexed, not foreach: RepeatedField's enumerator is an object, allocated per loop on the request path.
+        var shape = input.Shape;
+        for (var i = 0; i < shape.Count; i++)
         {
+            if (shape[i] == 0)
+            {
+                return 0;
+            }
+        }
+        long count = 1;
+        for (var i = 0; i < shape.Count; i++)
+        {
+            var d = shape[i];
+            if (count > long.MaxValue / d)
+            {
+                throw new InferenceException(Grpc.Core.StatusCode.ResourceExhausted,
+                    $"input '{input.Name}' of model '{model.Name}' has shape {ConfigTensor.Format(shape)}, more elements than a tensor can hold");
+            }
             count *= d;
         }
         return count;

@@ -19,12 +19,10 @@ internal sealed class ModelRepositoryStartup(ModelRegistry registry, RepositoryP
         var settings = options.Value;
         if (string.IsNullOrWhiteSpace(settings.ModelRepository))
         {
-            throw new InvalidOperationException("InferenceServer:ModelRepository (--model-repository) is not set");
+            throw new InvalidOperationException("no model repository is set: give --model-repository (InferenceServer:ModelRepository) " +
+                "a directory of <model>/config.pbtxt and <model>/<version>/model.onnx");
         }
-        if (!Directory.Exists(settings.ModelRepository))
-        {
-            throw new DirectoryNotFoundException($"model repository '{Path.GetFullPath(settings.ModelRepository)}' does not exist");
-        }
+        CheckReadable(Path.GetFullPath(settings.ModelRepository));
 
         if (settings.ControlMode == ModelControlMode.Explicit)
         {
@@ -66,6 +64,34 @@ internal sealed class ModelRepositoryStartup(ModelRegistry registry, RepositoryP
                 $"{failed.Count} model(s) failed to load and --exit-on-error is true: " +
                 string.Join("; ", failed.Select(m => $"'{m.Key}': {Reasons(m)}")) +
                 ". Fix them, or start with --exit-on-error=false to serve the others.");
+        }
+    }
+
+    /// <summary>
+    /// A repository that is missing, a file, or unreadable fails the start here, naming the path and the setting, rather
+    /// than later as an exception from deep inside a directory listing.
+    /// </summary>
+    private static void CheckReadable(string root)
+    {
+        const string Setting = "--model-repository (InferenceServer:ModelRepository)";
+        try
+        {
+            // Not Directory.Exists: it says "no" alike for a path that is missing and one this user may not reach.
+            if (!File.GetAttributes(root).HasFlag(FileAttributes.Directory))
+            {
+                throw new InvalidOperationException($"model repository '{root}' is a file, not a directory: point {Setting} at the directory holding the models");
+            }
+            using var entries = Directory.EnumerateFileSystemEntries(root).GetEnumerator();
+            entries.MoveNext();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new DirectoryNotFoundException($"model repository '{root}' does not exist: create it, or point {Setting} at the directory holding the models");
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new InvalidOperationException(
+                $"model repository '{root}' cannot be read ({e.Message}): let this user read it, or point {Setting} at another directory", e);
         }
     }
 

@@ -73,9 +73,31 @@ public static class TritonServerArguments
                 case "max-request-bytes":
                     values[$"{InferenceServerOptions.SectionName}:{nameof(InferenceServerOptions.MaxRequestBytes)}"] = Value();
                     break;
+                case "max-queue-size":
+                    values[$"{InferenceServerOptions.SectionName}:{nameof(InferenceServerOptions.MaxQueueSize)}"] = Value();
+                    break;
+                case "max-in-flight-bytes":
+                    values[$"{InferenceServerOptions.SectionName}:{nameof(InferenceServerOptions.MaxInFlightBytes)}"] = Value();
+                    break;
             }
         }
         return values;
+    }
+
+    /// <summary>The flag that chose <paramref name="port"/> (for a start that finds it taken), or all three when unknown.</summary>
+    public static string PortSetting(Microsoft.Extensions.Configuration.IConfiguration configuration, int port)
+    {
+        int? Configured(string key, int? fallback) =>
+            int.TryParse(configuration[key], NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : fallback;
+        if (port != 0 && port == Configured(GrpcPortKey, DefaultGrpcPort))
+        {
+            return "--grpc-port";
+        }
+        if (port != 0 && port == Configured(HttpPortKey, DefaultHttpPort))
+        {
+            return "--http-port";
+        }
+        return port != 0 && port == Configured(MetricsPortKey, null) ? "--metrics-port" : "--grpc-port, --http-port or --metrics-port";
     }
 
     private static ModelControlMode ControlMode(string value) => value.ToLowerInvariant() switch

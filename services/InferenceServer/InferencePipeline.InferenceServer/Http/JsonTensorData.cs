@@ -165,13 +165,40 @@ internal static class JsonTensorData
                 case "UINT16": writer.WriteNumberValue(BinaryPrimitives.ReadUInt16LittleEndian(e)); break;
                 case "UINT32": writer.WriteNumberValue(BinaryPrimitives.ReadUInt32LittleEndian(e)); break;
                 case "UINT64": writer.WriteNumberValue(BinaryPrimitives.ReadUInt64LittleEndian(e)); break;
-                case "FP16": writer.WriteNumberValue((float)BinaryPrimitives.ReadHalfLittleEndian(e)); break;
-                case "FP32": writer.WriteNumberValue(BinaryPrimitives.ReadSingleLittleEndian(e)); break;
-                case "FP64": writer.WriteNumberValue(BinaryPrimitives.ReadDoubleLittleEndian(e)); break;
-                case "BF16": writer.WriteNumberValue(BitConverter.UInt32BitsToSingle((uint)BinaryPrimitives.ReadUInt16LittleEndian(e) << 16)); break;
+                case "FP16": WriteFloat(writer, (float)BinaryPrimitives.ReadHalfLittleEndian(e)); break;
+                case "FP32": WriteFloat(writer, BinaryPrimitives.ReadSingleLittleEndian(e)); break;
+                case "FP64": WriteFloat(writer, BinaryPrimitives.ReadDoubleLittleEndian(e)); break;
+                case "BF16": WriteFloat(writer, BitConverter.UInt32BitsToSingle((uint)BinaryPrimitives.ReadUInt16LittleEndian(e) << 16)); break;
                 default: throw new InvalidOperationException($"{type.Name} has no JSON form");
             }
         }
         writer.WriteEndArray();
+    }
+
+    /// <summary>
+    /// A float as a JSON number, or, for NaN and the infinities that JSON numbers cannot hold (a model may well output
+    /// them), as the strings "NaN", "Infinity" and "-Infinity" that .NET's and JavaScript's readers take as those
+    /// values, rather than failing the whole response.
+    /// </summary>
+    private static void WriteFloat(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+            return;
+        }
+        writer.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+    }
+
+    /// <inheritdoc cref="WriteFloat(Utf8JsonWriter, double)"/>
+    /// <remarks>Single precision keeps its own shortest form ("0.1", not the double nearest to 0.1f).</remarks>
+    private static void WriteFloat(Utf8JsonWriter writer, float value)
+    {
+        if (float.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+            return;
+        }
+        WriteFloat(writer, (double)value);
     }
 }

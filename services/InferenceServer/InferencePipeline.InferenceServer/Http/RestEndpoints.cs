@@ -93,15 +93,21 @@ internal static class RestEndpoints
     private static async Task InferAsync(HttpContext context, string name, string? version)
     {
         var runner = context.RequestServices.GetRequiredService<InferenceRunner>();
+        var inFlight = runner.InFlight;
         var maxRequestBytes = context.RequestServices.GetRequiredService<IOptions<InferenceServerOptions>>().Value.MaxRequestBytes;
         byte[]? rented = null;
+        long held = 0;
         var inputBuffers = new List<byte[]>(2);
         try
         {
+            // Counted before the body is read, so a server at its in-flight limit does not first take in another body.
+            Hold(inFlight, ref held, context.Request.ContentLength ?? 0);
             // JSON numbers take a few times the bytes of the tensor they encode; allow for that before MaxRequestBytes applies.
             var body = await RequestBodyBuffer.ReadAsync(context, Math.Min(int.MaxValue - 64, maxRequestBytes * 4 + 1024 * 1024))
                 .ConfigureAwait(false);
             rented = body.Array;
+            // The pooled array (and an inflated body) can be larger than what was declared.
+            Hold(inFlight, ref held, rented.Length - held);
             var request = RestInferRequestReader.Read(name, version, body.Memory, HeaderLength(context.Request), maxRequestBytes, inputBuffers);
             var response = await runner.InferAsync(request.Request).ConfigureAwait(false);
             try
@@ -122,6 +128,7 @@ internal static class RestEndpoints
         }
         finally
         {
+            inFlight.Release(held);
             if (rented is not null)
             {
                 ArrayPool<byte>.Shared.Return(rented);
@@ -131,6 +138,20 @@ internal static class RestEndpoints
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }
+    }
+
+    /// <summary>Counts <paramref name="bytes"/> more as held by this request, or refuses it with 503.</summary>
+    private static void Hold(InFlightRequestBytes inFlight, ref long held, long bytes)
+    {
+        if (bytes <= 0)
+        {
+            return;
+        }
+        if (!inFlight.TryReserve(bytes))
+        {
+            throw inFlight.Refusal(bytes);
+        }
+        held += bytes;
     }
 
     private static int? HeaderLength(HttpRequest request)
@@ -173,8 +194,9 @@ internal static class RestEndpoints
 
     private static IResult Metrics(ModelRegistry registry)
     {
-        var snapshots = registry.Loaded.Select(m => m.Statistics.Snapshot(m.Definition.Name, m.Definition.Version)).ToList();
-        return Results.Text(PrometheusMetricsWriter.Write(snapshots), PrometheusMetricsWriter.ContentType);
+        var loaded = registry.Loaded.ToList();
+        var snapshots = loaded.Select(m => m.Statistics.Snapshot(m.Definition.Name, m.Definition.Version)).ToList();
+        return Results.Text(PrometheusMetricsWriter.Write(snapshots, loaded.Select(m => m.PendingRequests).ToList()), PrometheusMetricsWriter.ContentType);
     }
 
     private static async Task<IResult> RepositoryIndexAsync(HttpContext context, ModelRegistry registry)

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Inference;
 using InferencePipeline.InferenceServer.Execution;
+using InferencePipeline.InferenceServer.Scheduling;
 using InferencePipeline.KServe;
 
 namespace InferencePipeline.InferenceServer.Http;
@@ -34,6 +35,12 @@ internal static class RestInferRequestReader
             binary = body[length..];
         }
 
+        // The JSON reader checks UTF-8 only when a string is read, as an InvalidOperationException from wherever that is.
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+        {
+            throw InferenceException.Invalid("failed to parse the request JSON buffer: it is not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {
@@ -57,6 +64,13 @@ internal static class RestInferRequestReader
             }
             var allBinary = root.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object
                 && parameters.TryGetProperty("binary_data_output", out var flag) && flag.ValueKind == JsonValueKind.True;
+            if (parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty(QueuePolicy.TimeoutParameter, out var timeout))
+            {
+                // Triton's schedule_policy parameter, as gRPC carries it: an int64 of microseconds.
+                request.Parameters[QueuePolicy.TimeoutParameter] = timeout.ValueKind == JsonValueKind.Number && timeout.TryGetInt64(out var microseconds)
+                    ? new InferParameter { Int64Param = microseconds }
+                    : throw InferenceException.Invalid($"the '{QueuePolicy.TimeoutParameter}' parameter must be an integer number of microseconds, got {timeout.GetRawText()}");
+            }
 
             if (!root.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array)
             {

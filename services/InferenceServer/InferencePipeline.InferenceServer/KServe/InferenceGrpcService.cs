@@ -40,6 +40,7 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunn
     {
         try
         {
+            HoldReceiveBuffer(request);
             return await runner.InferAsync(request, context.CancellationToken).ConfigureAwait(false);
         }
         catch (InferenceException e)
@@ -51,9 +52,27 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, InferenceRunn
             // The inputs were copied into the batch's tensors; the receive buffer they pointed into can go back.
             if (request.ReceiveBuffer is { } received)
             {
+                runner.InFlight.Release(received.Length);
                 request.ReceiveBuffer = null;
                 System.Buffers.ArrayPool<byte>.Shared.Return(received);
             }
+        }
+    }
+
+    /// <summary>
+    /// Counts the pooled receive buffer, which the request keeps alive until it is answered, against the server's in-flight
+    /// limit; over it, gives the buffer back at once (nothing counted, nothing to release) and refuses the request. Apart
+    /// from the async handler, so its state machine carries no more fields than before; the limit is reached through the
+    /// runner because gRPC creates this service for every call, and a field more here is bytes more per request.
+    /// </summary>
+    private void HoldReceiveBuffer(ModelInferRequest request)
+    {
+        if (request.ReceiveBuffer is { } buffer && !runner.InFlight.TryReserve(buffer.Length))
+        {
+            var refusal = runner.InFlight.Refusal(buffer.Length);
+            request.ReceiveBuffer = null;
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            throw refusal;
         }
     }
 

@@ -79,7 +79,19 @@ internal sealed class ModelStreamInferCall
             ModelStreamInferResponse reply;
             try
             {
-                reply = new ModelStreamInferResponse { InferResponse = await _runner.InferAsync(request, _cancellation).ConfigureAwait(false) };
+                // The request's own message is what it keeps alive until answered: counted against the in-flight limit.
+                if (!_runner.InFlight.TryReserve(request.CalculateSize()))
+                {
+                    throw _runner.InFlight.Refusal(request.CalculateSize());
+                }
+                try
+                {
+                    reply = new ModelStreamInferResponse { InferResponse = await _runner.InferAsync(request, _cancellation).ConfigureAwait(false) };
+                }
+                finally
+                {
+                    _runner.InFlight.Release(request.CalculateSize());
+                }
             }
             catch (Exception e)
             {

@@ -58,6 +58,13 @@ internal static class PooledInferMarshallers
             request.ReceiveBuffer = buffer;
             return request;
         }
+        catch (InvalidProtocolBufferException e)
+        {
+            // What the generated parser finds wrong inside the ordinary fields is as much the client's fault as what the
+            // walk above finds: INVALID_ARGUMENT, not the UNKNOWN gRPC makes of an exception from a deserializer.
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw Malformed(e.Message);
+        }
         catch
         {
             ArrayPool<byte>.Shared.Return(buffer);

@@ -62,6 +62,12 @@ internal sealed class ModelLoader(InferenceServerOptions options, ILogger<ModelL
             config.Backend = DefaultModelConfig.Backend;
         }
 
+        if (config.DynamicBatching is { } batching && (batching.PriorityLevels > 0 || batching.PriorityQueuePolicy.Count > 0))
+        {
+            logger.LogWarning("Model {Model}: dynamic_batching priority levels are not used by the embedded server; every request " +
+                "queues under default_queue_policy", name);
+        }
+
         var versions = ModelVersionDirectory.Select(directory, name, config, warning => logger.LogWarning("{Warning}", warning));
         var settings = OrtConfigParameters.Read(config);
         var instances = Math.Max(1, config.InstanceGroup.Sum(g => g.Count > 0 ? g.Count : 1));
@@ -124,7 +130,8 @@ internal sealed class ModelLoader(InferenceServerOptions options, ILogger<ModelL
             }
             ModelConfigCompletion.CompleteAndCheck(config, sessions[0]);
             // All versions share the one config, as in Triton: the model has one config, its versions differ in files.
-            var definition = new ModelDefinition(name, version.ToString(CultureInfo.InvariantCulture), config, notes.Distinct().ToArray());
+            var definition = new ModelDefinition(name, version.ToString(CultureInfo.InvariantCulture), config, notes.Distinct().ToArray(),
+                options.MaxQueueSize);
             return new LoadedModel(definition, sessions);
         }
         catch

@@ -39,9 +39,10 @@ internal static class PrometheusMetricsWriter
             s => s.InferenceStats.ComputeOutput.Ns / 1000),
     ];
 
-    public static string Write(IReadOnlyList<ModelStatistics> models)
+    /// <param name="pending">Per model (same order as <paramref name="models"/>): requests waiting in its queue now.</param>
+    public static string Write(IReadOnlyList<ModelStatistics> models, IReadOnlyList<int> pending)
     {
-        var text = new StringBuilder(256 + models.Count * Metrics.Length * 96);
+        var text = new StringBuilder(256 + models.Count * (Metrics.Length + 1) * 96);
         foreach (var metric in Metrics)
         {
             text.Append("# HELP ").Append(metric.Name).Append(' ').Append(metric.Help).Append('\n');
@@ -54,6 +55,17 @@ internal static class PrometheusMetricsWriter
                 AppendLabelValue(text, stats.Version);
                 text.Append("\"} ").Append(metric.Value(stats).ToString(CultureInfo.InvariantCulture)).Append('\n');
             }
+        }
+        // A gauge, unlike the counters above: what a queue limit bounds, and what shows a server falling behind.
+        text.Append("# HELP nv_inference_pending_request_count Instantaneous number of pending requests awaiting execution per-model.\n");
+        text.Append("# TYPE nv_inference_pending_request_count gauge\n");
+        for (var i = 0; i < models.Count; i++)
+        {
+            text.Append("nv_inference_pending_request_count{model=\"");
+            AppendLabelValue(text, models[i].Name);
+            text.Append("\",version=\"");
+            AppendLabelValue(text, models[i].Version);
+            text.Append("\"} ").Append(pending[i].ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
         return text.ToString();
     }

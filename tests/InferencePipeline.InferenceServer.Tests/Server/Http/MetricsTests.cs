@@ -29,6 +29,9 @@ public sealed class MetricsTests(ServerFixture fixture)
             Value(text, counter, "add");
             Value(text, counter, "add_batched");
         }
+        // Triton's queue gauge: nothing waits on an idle server.
+        Assert.Contains("# TYPE nv_inference_pending_request_count gauge\n", text);
+        Assert.Equal(0UL, Value(text, "nv_inference_pending_request_count", "add_batched"));
     }
 
     [Fact]
