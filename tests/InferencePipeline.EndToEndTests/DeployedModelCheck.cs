@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Net.Client;
 using Inference;
+using InferencePipeline.Contracts;
 using InferencePipeline.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
@@ -8,13 +9,19 @@ namespace InferencePipeline.EndToEndTests;
 
 /// <summary>
 /// Checks a deployed model independently of the deployer: the same inputs through the server's KServe v2
-/// ModelInfer and through ONNX Runtime on the original model must give the same outputs.
+/// ModelInfer and through ONNX Runtime on the model file the deployer put in its repository must give the same
+/// outputs. That file is the tuner's choice: the original fp32 model, or its int8/fp16 form when the tuner's accuracy
+/// gate accepted it, so it, not the original, is what the server's answers are held to.
 /// </summary>
 public static class DeployedModelCheck
 {
-    public static async Task<double> MaxAbsDiffAsync(Uri grpcAddress, string servedModel, string originalModelPath, int batchSize = 2)
+    /// <summary>The model file of the deployed repository entry (version 1, as the deployer writes it).</summary>
+    public static string DeployedFile(ModelDeployed deployed, Func<string, string> localPath) =>
+        Path.Combine(localPath(deployed.RepositoryUri), deployed.ServedModelName, "1", "model.onnx");
+
+    public static async Task<double> MaxAbsDiffAsync(Uri grpcAddress, string servedModel, string modelPath, int batchSize = 2)
     {
-        var signature = OnnxModelInspector.Inspect(originalModelPath);
+        var signature = OnnxModelInspector.Inspect(modelPath);
         var inputs = InputFactory.CreateRaw(signature.Inputs, batchSize, seed: 7);
 
         using var channel = GrpcChannel.ForAddress(grpcAddress);
@@ -39,7 +46,7 @@ public static class DeployedModelCheck
             served[response.Outputs[i].Name] = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
         }
 
-        using var session = new InferenceSession(originalModelPath);
+        using var session = new InferenceSession(modelPath);
         using var results = session.Run(inputs.Select(i => i.ToNamedOnnxValue()).ToList());
         var direct = results.ToDictionary(r => r.Name, r => r.AsEnumerable<float>().ToArray());
 

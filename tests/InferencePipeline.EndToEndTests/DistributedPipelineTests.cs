@@ -80,8 +80,11 @@ public sealed class DistributedPipelineTests(PipelineServers servers) : IAsyncLi
 
         ReportChecks.AssertReportWritten(outcome, uri => Path.Combine(_root, uri["artifacts/".Length..]));
         var deployed = Assert.IsType<ModelDeployed>(outcome.Deployed);
-        var diff = await DeployedModelCheck.MaxAbsDiffAsync(_server.GrpcAddress, deployed.ServedModelName, TestModels.Bert);
-        Assert.True(diff <= 1e-3, $"served outputs differ from ONNX Runtime's by {diff}");
+        var deployedFile = DeployedModelCheck.DeployedFile(deployed, uri => Path.Combine(_root, uri["artifacts/".Length..]));
+        var diff = await DeployedModelCheck.MaxAbsDiffAsync(_server.GrpcAddress, deployed.ServedModelName, deployedFile);
+        Assert.True(diff <= 1e-3, $"served outputs differ from ONNX Runtime's on {deployedFile} by {diff}");
+        var tuned = Assert.IsType<OrtTuned>(outcome.Tuned);
+        Assert.DoesNotContain(tuned.Trials, t => t.Candidate == tuned.ChosenCandidate && t.AccuracyOk == false);
     }
 
     [Fact]

@@ -32,8 +32,10 @@ public sealed class InProcessPipelineTests : IAsyncLifetime
         Assert.NotNull(outcome.Tuned);
         Assert.Contains(outcome.Tuned!.Trials, t => t.Settings == InferencePipeline.Contracts.OrtSettings.Default);
         var deployed = Assert.IsType<InferencePipeline.Contracts.ModelDeployed>(outcome.Deployed);
-        var diff = await DeployedModelCheck.MaxAbsDiffAsync(_host.InferenceServerAddress!, deployed.ServedModelName, TestModels.Bert);
-        Assert.True(diff <= 1e-3, $"served outputs differ from ONNX Runtime's by {diff}");
+        var deployedFile = DeployedModelCheck.DeployedFile(deployed, _host.LocalPath);
+        var diff = await DeployedModelCheck.MaxAbsDiffAsync(_host.InferenceServerAddress!, deployed.ServedModelName, deployedFile);
+        Assert.True(diff <= 1e-3, $"served outputs differ from ONNX Runtime's on {deployedFile} by {diff}");
+        Assert.DoesNotContain(outcome.Tuned.Trials, t => t.Candidate == outcome.Tuned.ChosenCandidate && t.AccuracyOk == false);
     }
 
     [Fact]

@@ -86,4 +86,37 @@ public sealed class OnnxFileChecksTests : IDisposable
         Assert.Contains("a link to a file outside the model's folder", e.Message);
         Assert.True(e.RemedyIncluded);
     }
+
+    [Fact]
+    public void A_transform_takes_external_data_inline_and_writes_a_model_that_stands_alone()
+    {
+        var model = Path.Combine(_dir, "ext-fp16", "model.onnx");
+        OpenShapeModels.WriteWithExternalData(model, "data/w.bin");
+        var converted = Path.Combine(_dir, "converted", "model-fp16.onnx");
+
+        InferencePipeline.Onnx.Precision.Fp16Converter.Convert(model, converted);
+
+        Assert.Empty(OnnxFileScanner.Scan(converted).ExternalData);
+        Assert.Equal(["model-fp16.onnx"], Directory.GetFiles(Path.GetDirectoryName(converted)!).Select(Path.GetFileName));
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(converted);
+        var zeros = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>([1, 16]);
+        using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("INPUT0", zeros)]);
+        var output = results.Single().AsEnumerable<float>().ToArray();
+        Assert.Equal(OpenShapeModels.ExternalDataWeights, output, (a, b) => Math.Abs(a - b) <= 1e-2f);
+    }
+
+    [Fact]
+    public void A_transform_refuses_external_data_outside_the_models_folder_naming_the_tensor()
+    {
+        var model = Path.Combine(_dir, "escape", "model.onnx");
+        OpenShapeModels.WriteWithExternalData(model, "../w.bin", writeData: false);
+        File.WriteAllBytes(Path.Combine(_dir, "w.bin"), new byte[128]);
+
+        var e = Assert.Throws<InvalidModelException>(() =>
+            InferencePipeline.Onnx.Precision.Fp16Converter.Convert(model, Path.Combine(_dir, "escape-fp16.onnx")));
+
+        Assert.Contains("tensor 'w'", e.Message);
+        Assert.Contains("outside the model's folder", e.Message);
+        Assert.False(File.Exists(Path.Combine(_dir, "escape-fp16.onnx")));
+    }
 }

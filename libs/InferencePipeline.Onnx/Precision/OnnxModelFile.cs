@@ -1,9 +1,13 @@
 using Google.Protobuf;
+using InferencePipeline.Onnx.Files;
 using Onnx;
 
 namespace InferencePipeline.Onnx.Precision;
 
-/// <summary>Reads and writes ONNX model files for graph transforms, with errors that name the file and the cause.</summary>
+/// <summary>
+/// Reads and writes ONNX model files for graph transforms, with errors that name the file and the cause; a model read
+/// here has its external data inline.
+/// </summary>
 public static class OnnxModelFile
 {
     public static ModelProto Load(string modelPath)
@@ -29,6 +33,8 @@ public static class OnnxModelFile
             throw new InvalidModelException(modelPath, $"'{modelPath}' parses but holds no graph: it is not an ONNX model (or is truncated)");
         }
 
+        // Transforms read every weight and write one file: external data comes inline (the saved model stands alone).
+        ExternalDataInlining.Inline(model, modelPath);
         return model;
     }
 

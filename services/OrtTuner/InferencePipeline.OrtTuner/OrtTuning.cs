@@ -300,7 +300,7 @@ public sealed class OrtTuning
                 Fp16Converter.Convert(_job.ModelPath, path);
                 _fp16ModelPath = path;
             }
-            catch (ModelTransformException e)
+            catch (Exception e) when (e is ModelTransformException or InvalidModelException or NotSupportedException or ArgumentException)
             {
                 _fp16Refusal = e.Message;
             }
