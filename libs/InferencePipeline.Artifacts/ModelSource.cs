@@ -3,40 +3,51 @@ namespace InferencePipeline.Artifacts;
 /// <summary>
 /// Where a user's model comes from. The pipeline accepts a local path, a <c>file://</c> URI or an
 /// artifact URI; other schemes (blob storage, model hubs) are refused with a message naming the accepted forms.
+/// Which of those a service may read is <see cref="ModelSourcePolicy"/>'s decision.
 /// </summary>
 public static class ModelSource
 {
     public static string ResolveLocalPath(string modelUri, ArtifactStore store)
     {
-        if (string.IsNullOrWhiteSpace(modelUri))
-        {
-            throw new FileNotFoundException("No model URI was given.");
-        }
-
-        string path;
-        if (modelUri.StartsWith(ArtifactStore.Scheme, StringComparison.Ordinal))
-        {
-            path = store.PathFor(modelUri);
-        }
-        else if (Uri.TryCreate(modelUri, UriKind.Absolute, out var uri) && uri.Scheme.Length > 1)
-        {
-            if (!uri.IsFile)
-            {
-                throw new NotSupportedException($"Model URI '{modelUri}' uses scheme '{uri.Scheme}'; only local paths, file:// and artifacts/ URIs are supported.");
-            }
-
-            path = uri.LocalPath;
-        }
-        else
-        {
-            path = Path.GetFullPath(modelUri);
-        }
-
+        var path = LocalPathOf(modelUri, store);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Model file '{modelUri}' does not exist (looked at {path}).", path);
         }
 
         return path;
+    }
+
+    /// <summary>The local path <paramref name="modelUri"/> names, absolute and as written, whether or not a file is there.</summary>
+    public static string LocalPathOf(string modelUri, ArtifactStore store)
+    {
+        if (string.IsNullOrWhiteSpace(modelUri))
+        {
+            throw new FileNotFoundException("No model URI was given.");
+        }
+
+        if (modelUri.Contains('\0'))
+        {
+            throw new ArgumentException($"Model URI '{modelUri.Replace("\0", "\\0")}' contains a NUL character.", nameof(modelUri));
+        }
+
+        if (modelUri.StartsWith(ArtifactStore.Scheme, StringComparison.Ordinal))
+        {
+            return store.PathFor(modelUri);
+        }
+
+        // A rooted path is a path: .NET would also read "/a/b" as a file URI, and remove its '..' segments as URIs do.
+        if (!Path.IsPathRooted(modelUri) && Uri.TryCreate(modelUri, UriKind.Absolute, out var uri) && uri.Scheme.Length > 1)
+        {
+            if (!uri.IsFile)
+            {
+                throw new NotSupportedException($"Model URI '{modelUri}' uses scheme '{uri.Scheme}'; only local paths, file:// and artifacts/ URIs are supported.");
+            }
+
+            return uri.LocalPath;
+        }
+
+        // Not Path.GetFullPath: it would apply '..' before links are followed, where the OS applies it after.
+        return Path.IsPathRooted(modelUri) ? modelUri : Path.Combine(Directory.GetCurrentDirectory(), modelUri);
     }
 }

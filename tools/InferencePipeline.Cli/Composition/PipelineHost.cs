@@ -41,6 +41,9 @@ public sealed class PipelineHost : IAsyncDisposable
 
     public Uri? InferenceServerAddress => _server?.GrpcAddress;
 
+    /// <summary>The first allowed model root, the current directory unless an override says otherwise.</summary>
+    public const string DemoModelRootKey = $"{ModelIntakeOptions.Section}:AllowedRoots:0";
+
     /// <param name="root">The artifact root; the embedded server's model repository is its <c>model-repository</c> folder.</param>
     /// <param name="overrides">Extra configuration (e.g. <c>Pipeline:OrtTuner:WindowMs</c>), applied last.</param>
     public static async Task<PipelineHost> InProcessAsync(string root, CancellationToken ct, IReadOnlyDictionary<string, string?>? overrides = null)
@@ -58,6 +61,8 @@ public sealed class PipelineHost : IAsyncDisposable
             ["Pipeline:InferenceServer:ModelRepository"] = repository,
             // The server starts with this process: until the JIT settles, the first config profiled reads low.
             ["Pipeline:Profiler:WarmupLimit"] = "00:00:20",
+            // The user runs the demo on their own files: those under the current directory may be read.
+            [DemoModelRootKey] = Directory.GetCurrentDirectory(),
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
