@@ -39,7 +39,14 @@ public static class InferpipeApp
                 .WithExample("convert", "--model_path", "model.onnx", "--onnx_model_path", "model_repository/mymodel/1/model.onnx");
             config.AddCommand<StatusCommand>("status")
                 .WithDescription("Show one pipeline (or the recent ones) from the orchestrator's HTTP API.")
-                .WithExample("status", "3f2c...", "--api", "http://localhost:5210");
+                .WithExample("status", "3f2c...", "--api", "http://localhost:5210", "--api-key", "<key>");
+            config.AddCommand<WatchCommand>("watch")
+                .WithDescription("Follow one pipeline (or the recent ones) from the orchestrator's HTTP API: stage, percent, measurements and best so far, a line each time it moves, until it ends.")
+                .WithExample("watch", "3f2c...", "--api", "http://localhost:5210", "--api-key", "<key>")
+                .WithExample("watch", "--count", "5");
+            config.AddCommand<CancelCommand>("cancel")
+                .WithDescription("Ask the orchestrator to cancel a running pipeline; it moves to Cancelled and its stages stop.")
+                .WithExample("cancel", "3f2c...", "--reason", "wrong model", "--api-key", "<key>");
             config.AddCommand<BenchCommand>("bench")
                 .WithDescription("Measure a model like perf_analyzer, on any KServe v2 gRPC server (ours or Triton's) or as an ONNX file in this process: a concurrency or request-rate sweep, optionally written as perf_analyzer CSV.")
                 .WithExample("bench", "--url", "http://localhost:8001", "--model", "bert", "--concurrency", "1,2,4", "--csv", "bert.csv")
