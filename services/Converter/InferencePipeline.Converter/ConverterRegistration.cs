@@ -1,5 +1,6 @@
 using InferencePipeline.Artifacts;
 using InferencePipeline.Converter.PyTorch;
+using InferencePipeline.Stages;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +19,7 @@ public static class ConverterRegistration
         x.AddOptions<ConverterOptions>().BindConfiguration(ConverterOptions.Section);
         x.AddPyTorchExporter();
         x.AddConsumer<ConvertModelConsumer, ConvertModelConsumerDefinition>();
+        x.AddPipelineCancellations();
         return x;
     }
 }

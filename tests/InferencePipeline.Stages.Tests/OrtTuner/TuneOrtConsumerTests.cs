@@ -3,6 +3,7 @@ using InferencePipeline.Contracts;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
 using InferencePipeline.OrtTuner;
+using InferencePipeline.Testing;
 
 namespace InferencePipeline.Stages.Tests.OrtTuner;
 
@@ -139,6 +140,30 @@ public sealed class TuneOrtConsumerTests
         Assert.Equal("model_transaction_policy { decoupled: false }", unknown.Text);
         Assert.True(document.Config.ResponseCache.Enable); // the known fields still come through
         Assert.Equal(tuned.Best, OrtConfigParameters.Read(document.Config));
+    }
+
+    [Fact]
+    public async Task A_cancelled_pipeline_stops_tuning_between_trials_and_publishes_no_result()
+    {
+        var candidates = OrtSearchSpace.Candidates(ExecutionProviders.Detect(), Environment.ProcessorCount).Take(6).Count();
+        Assert.True(candidates >= 3, $"only {candidates} candidates on this machine; the test needs trials left to skip");
+        // Trials of a second or more each: the cancel lands long before the search could finish.
+        var slow = Fast(maxTrials: 6);
+        slow["Pipeline:OrtTuner:WindowMs"] = "1000";
+        await using var stage = await StageHarness.StartAsync(x => x.AddOrtTuner(), slow);
+        var id = Guid.NewGuid();
+
+        var consumed = stage.SendAndWaitAsync(await ConvertedBertAsync(stage.Store, id), TimeSpan.FromMinutes(3));
+        await Eventually.TrueAsync(() => stage.AllPublished<StageProgress>().Any(p => p.Message.StartsWith("trial 1/", StringComparison.Ordinal)),
+            TimeSpan.FromMinutes(2), "the first trial to finish");
+        await stage.Harness.Bus.Publish(new PipelineCancelled(id, PipelineStage.Tuning, "the user cancelled"));
+        await consumed;
+
+        Assert.Null(stage.Published<OrtTuned>());
+        Assert.Null(stage.Published<StageFailed>());
+        // The trial running when the cancel came may still report; none after it starts.
+        Assert.InRange(stage.AllPublished<StageProgress>().Count(p => p.Message.StartsWith("trial ", StringComparison.Ordinal)), 1, 2);
+        Assert.False(File.Exists(stage.Store.PathFor(OrtTunerArtifacts.Trials(id))), "a cancelled tuning wrote its trials report");
     }
 
     /// <summary>What the converter leaves behind for the demo BERT: the model and its default config.</summary>
