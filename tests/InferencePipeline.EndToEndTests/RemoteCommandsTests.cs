@@ -2,15 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using InferencePipeline.Cli;
-using InferencePipeline.Orchestrator;
-using InferencePipeline.ServiceDefaults;
 using InferencePipeline.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace InferencePipeline.EndToEndTests;
 
@@ -20,32 +12,24 @@ namespace InferencePipeline.EndToEndTests;
 /// </summary>
 public sealed class RemoteCommandsTests : IAsyncLifetime
 {
-    private const string ApiKey = "remote-commands-key-0123456789";
+    private const string ApiKey = OrchestratorApi.ApiKey;
     private readonly string _models = Directory.CreateTempSubdirectory("inferpipe-remote-models-").FullName;
-    private WebApplication _app = null!;
+    private OrchestratorApi _orchestrator = null!;
     private string _api = "";
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration["Pipeline:Api:Key"] = ApiKey;
-        builder.Configuration["Pipeline:Artifacts:Root"] = _models;
-        builder.Configuration["Pipeline:Models:AllowedRoots:0"] = _models;
-        builder.AddServiceDefaults();
-        builder.AddPipelineBus(bus => bus.AddOrchestrator());
-        builder.AddPipelineApi();
-        _app = builder.Build();
-        _app.MapPipelineApi();
-        await _app.StartAsync();
-        _api = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        _orchestrator = await OrchestratorApi.StartAsync(new Dictionary<string, string?>
+        {
+            ["Pipeline:Artifacts:Root"] = _models,
+            ["Pipeline:Models:AllowedRoots:0"] = _models,
+        });
+        _api = _orchestrator.Address;
     }
 
     public async Task DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _orchestrator.DisposeAsync();
         Directory.Delete(_models, recursive: true);
     }
 

@@ -64,32 +64,16 @@ public sealed class WatchCommand(IAnsiConsole console) : AsyncCommand<WatchComma
     /// <returns>0 when the pipeline completed, 1 when it failed, was cancelled or is unknown.</returns>
     private async Task<int> WatchOneAsync(OrchestratorClient client, Guid id, TimeSpan interval, CancellationToken ct)
     {
-        string? last = null;
-        while (true)
+        var status = await new StatusFollower(client, console, interval).FollowAsync(id, TimeSpan.FromSeconds(5), ct);
+        if (status is null)
         {
-            var status = await client.GetAsync(id, ct);
-            if (status is null)
-            {
-                console.MarkupLine($"[yellow]No pipeline {id:N} is known to the orchestrator.[/]");
-                return 1;
-            }
-
-            var line = StatusLine.Of(status);
-            if (line != last)
-            {
-                console.WriteLine(line);
-                last = line;
-            }
-
-            if (status.Finished)
-            {
-                if (status.FailureReason is { } reason)
-                    console.MarkupLine($"[red]{Markup.Escape(reason)}[/]");
-                return status.State == "Completed" ? 0 : 1;
-            }
-
-            await Task.Delay(interval, ct);
+            console.MarkupLine($"[yellow]No pipeline {id:N} is known to the orchestrator.[/]");
+            return 1;
         }
+
+        if (status.FailureReason is { } reason)
+            console.MarkupLine($"[red]{Markup.Escape(reason)}[/]");
+        return status.State == "Completed" ? 0 : 1;
     }
 
     private async Task<int> WatchRecentAsync(OrchestratorClient client, int count, TimeSpan interval, CancellationToken ct)

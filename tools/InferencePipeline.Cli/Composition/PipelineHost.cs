@@ -20,7 +20,8 @@ namespace InferencePipeline.Cli.Composition;
 /// A bus the CLI talks through, and what it hears. <see cref="InProcessAsync"/> composes every service
 /// of the system in this process over the in-memory transport, with the embedded inference server on a
 /// free port: the same consumers the AppHost runs as separate processes over RabbitMQ.
-/// <see cref="RemoteAsync"/> only joins an existing RabbitMQ to send requests and hear events.
+/// <see cref="RemoteAsync"/> only joins an existing RabbitMQ to send requests and hear events (a client that
+/// triggers pipelines by message rather than through the HTTP API).
 /// </summary>
 public sealed class PipelineHost : IAsyncDisposable
 {

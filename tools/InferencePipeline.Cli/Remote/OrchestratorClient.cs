@@ -79,6 +79,24 @@ public sealed class OrchestratorClient : IDisposable
         return await response.Content.ReadAsStringAsync(ct);
     }
 
+    /// <summary>
+    /// Uploads a model file (streamed, as the raw body of <c>POST /models</c>) and returns the artifact URI to start a
+    /// pipeline with.
+    /// </summary>
+    public async Task<string> UploadAsync(string path, CancellationToken ct)
+    {
+        await using var file = File.OpenRead(path);
+        var content = new StreamContent(file);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/models?name={Uri.EscapeDataString(Path.GetFileName(path))}")
+        {
+            Content = content,
+        }, ct);
+        await EnsureSuccessAsync(response, ct);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        return body.RootElement.GetProperty("modelUri").GetString()!;
+    }
+
     /// <summary>Starts a pipeline; returns its id.</summary>
     public async Task<Guid> StartAsync(StartPipeline request, CancellationToken ct)
     {
