@@ -26,12 +26,35 @@ public static class PipelineApi
     public static WebApplication MapPipelineApi(this WebApplication app)
     {
         app.UseExceptionHandler();
-        var group = app.MapGroup("/pipelines").RequireAuthorization();
-        group.MapPost("", StartAsync);
-        group.MapGet("/{id:guid}", GetAsync);
-        group.MapGet("", ListAsync);
-        group.MapPost("/{id:guid}/cancel", CancelAsync);
+        // The handlers read and check the body themselves (to answer with field-level problems); the metadata below
+        // is what the OpenAPI document at /openapi/v1.json says about them.
+        var group = app.MapGroup("/pipelines").RequireAuthorization().WithTags("Pipelines")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapPost("", StartAsync)
+            .WithSummary("Start a pipeline run")
+            .WithDescription("Only modelUri is required: an artifacts/ URI from POST /models, or a path under Pipeline:Models:AllowedRoots. " +
+                             "Answers 202 with the run's id and a Location to poll.")
+            .Accepts<StartPipeline>("application/json")
+            .Produces<StartedPipeline>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem();
+        group.MapGet("/{id:guid}", GetAsync)
+            .WithSummary("One run's status")
+            .Produces<PipelineStatus>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("", ListAsync)
+            .WithSummary("The recent runs, newest first")
+            .WithDescription("count runs (default 20, at most 500) per page; a Link header with rel=\"next\" gives the next page.")
+            .Produces<IReadOnlyList<PipelineStatus>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapPost("/{id:guid}/cancel", CancelAsync)
+            .WithSummary("Cancel a running pipeline")
+            .WithDescription("?reason= is kept in the run's status. The run moves to Cancelled and its stages stop.")
+            .Produces<CancellingPipeline>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         app.MapModelIntake();
+        app.MapOpenApi();
         return app;
     }
 
@@ -63,7 +86,7 @@ public static class PipelineApi
             return Results.ValidationProblem(errors, title: "The pipeline request is invalid");
 
         await PipelineQueue.SendAsync(sendEndpoints, request, options.Value.BrokerTimeout, cancellationToken);
-        var accepted = Results.Json(new { pipelineId = request.PipelineId, modelName = request.ModelName }, PipelineApiJson.Options,
+        var accepted = Results.Json(new StartedPipeline(request.PipelineId, request.ModelName), PipelineApiJson.Options,
             statusCode: StatusCodes.Status202Accepted);
         return new AcceptedWithLocation($"/pipelines/{request.PipelineId}", accepted);
     }
@@ -118,7 +141,7 @@ public static class PipelineApi
         var reason = http.Query["reason"].ToString();
         var command = new CancelPipeline(id, string.IsNullOrWhiteSpace(reason) ? "Cancelled through the HTTP API" : reason.Trim());
         await PipelineQueue.SendAsync(sendEndpoints, command, options.Value.BrokerTimeout, cancellationToken);
-        var accepted = Results.Json(new { pipelineId = id, state = status.State, cancelling = true }, PipelineApiJson.Options,
+        var accepted = Results.Json(new CancellingPipeline(id, status.State, Cancelling: true), PipelineApiJson.Options,
             statusCode: StatusCodes.Status202Accepted);
         return new AcceptedWithLocation($"/pipelines/{id}", accepted);
     }

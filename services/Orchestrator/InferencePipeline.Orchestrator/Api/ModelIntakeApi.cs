@@ -21,7 +21,15 @@ public static class ModelIntakeApi
 {
     public static IEndpointRouteBuilder MapModelIntake(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/models").RequireAuthorization().MapPost("", UploadAsync);
+        endpoints.MapGroup("/models").RequireAuthorization().WithTags("Models").MapPost("", UploadAsync)
+            .WithSummary("Upload a model")
+            .WithDescription("The model file as the raw body with ?name=model.onnx, or as the file part of multipart/form-data. " +
+                             "Answers 201 with the artifacts/ URI to start a pipeline with, the file's SHA-256 and its size.")
+            .Accepts<Stream>("application/octet-stream", "multipart/form-data")
+            .Produces<StoredModel>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return endpoints;
     }
 
