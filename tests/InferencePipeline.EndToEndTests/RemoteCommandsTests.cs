@@ -66,6 +66,11 @@ public sealed class RemoteCommandsTests : IAsyncLifetime
         Assert.Contains(watching.Lines, l => l.Contains(id.ToString("N")) && l.Contains("Converting"));
         Assert.Contains(watching.Lines, l => l.Contains(id.ToString("N")) && l.Contains("Cancelled"));
 
+        var status = new RecordingConsole();
+        Assert.Equal(0, await RunAsync(status, "status", id.ToString()));
+        Assert.Contains("\"Cancelled\"", status.Output);
+        Assert.Contains("wrong model", status.Output);
+
         var again = new RecordingConsole();
         Assert.Equal(1, await RunAsync(again, "cancel", id.ToString()));
         Assert.Contains("already ended", again.Output);
