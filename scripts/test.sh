@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of InferencePipeline on a fresh machine: installs what the tests need when absent
-# (the .NET SDK must be there; RabbitMQ, Redis and PyTorch come from Debian's packages), runs
+# (the .NET SDK must be there; RabbitMQ, Redis, PyTorch and pika come from Debian's packages), runs
 # `dotnet test` (whose fixtures start the servers), and prints one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,7 @@ need=()
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
 command -v redis-server >/dev/null || need+=(redis-server)
 /usr/bin/python3 -c 'import torch, onnx' 2>/dev/null || need+=(python3-torch python3-onnx)
+/usr/bin/python3 -c 'import pika' 2>/dev/null || need+=(python3-pika)   # the AMQP trigger example's test
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)   # text in the report's plot
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> installing ${need[*]} (apt, no recommends)"

@@ -13,4 +13,18 @@ public static class ArtifactStoreServiceCollectionExtensions
         services.TryAddSingleton(sp => new ArtifactStore(sp.GetRequiredService<IOptions<ArtifactStoreOptions>>().Value.Root));
         return services;
     }
+
+    /// <summary>
+    /// The artifact store plus what decides which models a pipeline may read (<see cref="ModelSourcePolicy"/>, from
+    /// <c>Pipeline:Models</c>) and where uploaded models go (<see cref="ModelUploads"/>).
+    /// </summary>
+    public static IServiceCollection AddModelIntake(this IServiceCollection services)
+    {
+        services.AddArtifactStore();
+        services.AddOptions<ModelIntakeOptions>().BindConfiguration(ModelIntakeOptions.Section);
+        services.TryAddSingleton(sp => new ModelSourcePolicy(
+            sp.GetRequiredService<ArtifactStore>(), sp.GetRequiredService<IOptions<ModelIntakeOptions>>().Value.AllowedRoots));
+        services.TryAddSingleton<ModelUploads>();
+        return services;
+    }
 }

@@ -4,42 +4,54 @@ namespace InferencePipeline.Artifacts;
 /// Where a user's model (or other input file, such as real input data) comes from. The pipeline accepts a local path,
 /// a <c>file://</c> URI or an artifact URI; other schemes (blob storage, model hubs) are refused with a message naming
 /// the accepted forms.
+/// Which of those a service may read is <see cref="ModelSourcePolicy"/>'s decision.
 /// </summary>
 public static class ModelSource
 {
     /// <param name="what">What the file is, for messages: "model", "input data".</param>
     public static string ResolveLocalPath(string modelUri, ArtifactStore store, string what = "model")
     {
-        string title = char.ToUpperInvariant(what[0]) + what[1..];
+        var path = LocalPathOf(modelUri, store, what);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{Title(what)} file '{modelUri}' does not exist (looked at {path}).", path);
+        }
+
+        return path;
+    }
+
+    /// <summary>The local path <paramref name="modelUri"/> names, absolute and as written, whether or not a file is there.</summary>
+    public static string LocalPathOf(string modelUri, ArtifactStore store, string what = "model")
+    {
         if (string.IsNullOrWhiteSpace(modelUri))
         {
             throw new FileNotFoundException($"No {what} URI was given.");
         }
 
-        string path;
+        if (modelUri.Contains('\0'))
+        {
+            throw new ArgumentException($"{Title(what)} URI '{modelUri.Replace("\0", "\\0")}' contains a NUL character.", nameof(modelUri));
+        }
+
         if (modelUri.StartsWith(ArtifactStore.Scheme, StringComparison.Ordinal))
         {
-            path = store.PathFor(modelUri);
+            return store.PathFor(modelUri);
         }
-        else if (Uri.TryCreate(modelUri, UriKind.Absolute, out var uri) && uri.Scheme.Length > 1)
+
+        // A rooted path is a path: .NET would also read "/a/b" as a file URI, and remove its '..' segments as URIs do.
+        if (!Path.IsPathRooted(modelUri) && Uri.TryCreate(modelUri, UriKind.Absolute, out var uri) && uri.Scheme.Length > 1)
         {
             if (!uri.IsFile)
             {
-                throw new NotSupportedException($"{title} URI '{modelUri}' uses scheme '{uri.Scheme}'; only local paths, file:// and artifacts/ URIs are supported.");
+                throw new NotSupportedException($"{Title(what)} URI '{modelUri}' uses scheme '{uri.Scheme}'; only local paths, file:// and artifacts/ URIs are supported.");
             }
 
-            path = uri.LocalPath;
-        }
-        else
-        {
-            path = Path.GetFullPath(modelUri);
+            return uri.LocalPath;
         }
 
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{title} file '{modelUri}' does not exist (looked at {path}).", path);
-        }
-
-        return path;
+        // Not Path.GetFullPath: it would apply '..' before links are followed, where the OS applies it after.
+        return Path.IsPathRooted(modelUri) ? modelUri : Path.Combine(Directory.GetCurrentDirectory(), modelUri);
     }
+
+    private static string Title(string what) => char.ToUpperInvariant(what[0]) + what[1..];
 }

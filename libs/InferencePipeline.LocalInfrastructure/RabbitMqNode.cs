@@ -15,6 +15,13 @@ public sealed class RabbitMqNode
     /// </summary>
     public const long ConsumerTimeoutMs = 6 * 60 * 60 * 1000;
 
+    /// <summary>
+    /// The largest message the broker takes: 4 MiB. Pipeline messages carry URIs and figures (a few KiB; models travel
+    /// through the artifact store), so anything near this is a mistake or an attack, refused at publish instead of being
+    /// queued and read into every consumer's memory. RabbitMQ's own default is 128 MiB.
+    /// </summary>
+    public const int MaxMessageBytes = 4 * 1024 * 1024;
+
     private RabbitMqNode(string directory, int port, IReadOnlyDictionary<string, string> environment)
     {
         Directory = directory;
@@ -44,7 +51,7 @@ public sealed class RabbitMqNode
         File.WriteAllText(plugins, "[].\n");
         var config = Path.Combine(directory, "rabbitmq.conf");
         // guest may log in over loopback only, RabbitMQ's default, stated here because the node is reachable at 127.0.0.1 only.
-        File.WriteAllText(config, $"consumer_timeout = {ConsumerTimeoutMs}\nloopback_users.guest = true\n");
+        File.WriteAllText(config, $"consumer_timeout = {ConsumerTimeoutMs}\nmax_message_size = {MaxMessageBytes}\nloopback_users.guest = true\n");
 
         return new RabbitMqNode(directory, port, new Dictionary<string, string>
         {

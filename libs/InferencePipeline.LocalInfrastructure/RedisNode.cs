@@ -1,9 +1,10 @@
 namespace InferencePipeline.LocalInfrastructure;
 
 /// <summary>
-/// A private redis-server: its own port on loopback, its working files in its own directory, and no
-/// persistence (no RDB snapshots, no append-only file): the state of a local run or a test lives as long
-/// as the server does, and a snapshot written on exit would only slow the shutdown.
+/// A private redis-server: its own port on loopback, its working files in its own directory, and its data in an
+/// append-only file (fsync'd every second, no RDB snapshots): pipeline state and the profiler's checkpoints
+/// survive the server being killed and started again on the same directory, losing at most the last second
+/// of writes. Without it a Redis restart forgets every running pipeline.
 /// </summary>
 public sealed class RedisNode
 {
@@ -11,7 +12,7 @@ public sealed class RedisNode
     {
         Directory = directory;
         Port = port;
-        Arguments = ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory];
+        Arguments = ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", directory];
     }
 
     public string Directory { get; }

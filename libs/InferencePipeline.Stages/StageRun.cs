@@ -8,8 +8,9 @@ namespace InferencePipeline.Stages;
 public sealed class StageRun<TCommand>
     where TCommand : class
 {
-    internal StageRun(ConsumeContext<TCommand> context, StageTelemetry telemetry, Guid pipelineId, Activity? activity)
+    internal StageRun(ConsumeContext<TCommand> context, StageTelemetry telemetry, Guid pipelineId, Activity? activity, CancellationToken cancellationToken)
     {
+        CancellationToken = cancellationToken;
         Context = context;
         Telemetry = telemetry;
         PipelineId = pipelineId;
@@ -22,7 +23,8 @@ public sealed class StageRun<TCommand>
 
     public Guid PipelineId { get; }
 
-    public CancellationToken CancellationToken => Context.CancellationToken;
+    /// <summary>Cancelled when the service stops or the pipeline is cancelled; steps check it between and within trials and measurements.</summary>
+    public CancellationToken CancellationToken { get; }
 
     /// <summary>The stage's span around this command, for the stage's own tags; null when nobody listens.</summary>
     public Activity? Activity { get; }

@@ -20,14 +20,21 @@ public sealed class AppHostPipelineTests(RunningAppHost host, ITestOutputHelper 
     public async Task Pipeline_posted_to_the_orchestrator_completes_and_writes_the_report()
     {
         output.WriteLine($"AppHost up, every resource healthy, after {host.StartupTime.TotalSeconds:F1} s: {host.StartupTimeline}");
-        var model = Path.Combine(host.ArtifactsRoot, "inputs", "add_apphost.onnx");
-        Directory.CreateDirectory(Path.GetDirectoryName(model)!);
+        var model = Path.Combine(Directory.CreateTempSubdirectory("inferpipe-apphost-model-").FullName, "add_apphost.onnx");
         DemoModels.WriteAdd(model);
         var clock = Stopwatch.StartNew();
 
+        // The way in from outside: upload the model, start the pipeline from the artifact URI the API answers.
+        using var upload = await host.Orchestrator.PostAsync("/models?name=add_apphost.onnx", new ByteArrayContent(await File.ReadAllBytesAsync(model)));
+        var uploadBody = await upload.Content.ReadAsStringAsync();
+        Assert.True(upload.StatusCode == HttpStatusCode.Created, $"POST /models answered {(int)upload.StatusCode}: {uploadBody}");
+        var modelUri = JsonDocument.Parse(uploadBody).RootElement.GetProperty("modelUri").GetString()!;
+        Assert.StartsWith("artifacts/models/", modelUri);
+        Directory.Delete(Path.GetDirectoryName(model)!, recursive: true);
+
         using var response = await host.Orchestrator.PostAsJsonAsync("/pipelines", new
         {
-            modelUri = model,
+            modelUri,
             modelName = "add_apphost",
             constraints = new { maxLatencyP99Ms = 5000.0 },
             searchSpace = new
@@ -63,6 +70,16 @@ public sealed class AppHostPipelineTests(RunningAppHost host, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_model_path_on_the_servers_disk_is_refused_since_no_root_is_allowed_by_default()
+    {
+        using var response = await host.Orchestrator.PostAsJsonAsync("/pipelines", new { modelUri = "/etc/hostname", modelName = "probe" });
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {body}");
+        Assert.Contains("none are configured", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Request_without_a_model_is_refused_with_400_naming_the_field()
     {
         using var response = await host.Orchestrator.PostAsJsonAsync("/pipelines", new { modelName = "nothing" });
@@ -70,6 +87,19 @@ public sealed class AppHostPipelineTests(RunningAppHost host, ITestOutputHelper 
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {body}");
         Assert.Contains("modelUri", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_orchestrator_wants_the_api_key_parameter_and_health_stays_open()
+    {
+        using var refused = await host.Anonymous.GetAsync("/pipelines");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("api-key", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var health = await host.Anonymous.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        using var list = await host.Orchestrator.GetAsync("/pipelines");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
     }
 
     /// <summary>Polls the status API until the run is Completed, Failed or Cancelled; 404 only means the saga has not stored it yet.</summary>

@@ -41,6 +41,12 @@ public sealed class PublishedManifestTests
             Assert.True(manifest[$"{store}-password"]["inputs"]!["value"]!["secret"]!.GetValue<bool>());
         }
 
+        // The API key: a secret input of the manifest, generated when not given, reaching the orchestrator alone.
+        Assert.True(manifest["api-key"]["inputs"]!["value"]!["secret"]!.GetValue<bool>());
+        Assert.NotNull(manifest["api-key"]["inputs"]!["value"]!["default"]!["generate"]);
+        Assert.Equal("{api-key.value}", manifest["orchestrator"]["env"]!["Pipeline__Api__Key"]!.GetValue<string>());
+        Assert.All(Services.Where(s => s != "orchestrator"), s => Assert.Null(manifest[s]["env"]!["Pipeline__Api__Key"]));
+
         // Every service keeps its artifacts on the shared volume; settings given to the AppHost still reach the services.
         Assert.All(Services, s => Assert.Equal("/mnt/artifacts", manifest[s]["env"]!["Pipeline__Artifacts__Root"]!.GetValue<string>()));
         Assert.Equal("100", manifest["ort-tuner"]["env"]!["Pipeline__OrtTuner__WindowMs"]!.GetValue<string>());
@@ -84,7 +90,7 @@ public sealed class PublishedManifestTests
         var resources = build.Template!["resources"] is JsonArray array ? array.Select(r => r!) : build.Template!["resources"]!.AsObject().Select(r => r.Value!);
         var modules = resources.Select(r => r["name"]!.GetValue<string>()).Order().ToList();
         Assert.Equal(["analyzer", "converter", "deployer", "environment", "inference-server", "orchestrator", "ort-tuner", "rabbitmq", "redis", "triton-profiler"], modules);
-        Assert.Equal(["rabbitmq_password", "redis_password"], build.Template!["parameters"]!.AsObject()
+        Assert.Equal(["api_key", "rabbitmq_password", "redis_password"], build.Template!["parameters"]!.AsObject()
             .Where(p => p.Value!["type"]!.GetValue<string>() == "securestring").Select(p => p.Key).Order());
     }
 }

@@ -24,7 +24,13 @@ public sealed class RunningAppHost : IAsyncLifetime
 
     public string ArtifactsRoot { get; } = Directory.CreateTempSubdirectory("inferpipe-apphost-test-").FullName;
 
+    /// <summary>The api-key parameter the AppHost is given; <see cref="Orchestrator"/> sends it.</summary>
+    public string ApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     public HttpClient Orchestrator { get; private set; } = null!;
+
+    /// <summary>The orchestrator without the key.</summary>
+    public HttpClient Anonymous { get; private set; } = null!;
 
     public ResourceLogCollector Logs { get; private set; } = null!;
 
@@ -45,6 +51,7 @@ public sealed class RunningAppHost : IAsyncLifetime
             // Pinned rather than auto-detected, so a machine that happens to run Docker still tests the same topology.
             "--Infrastructure:Mode=Executables",
             "--InferenceServer:Kind=embedded",
+            $"--Parameters:api-key={ApiKey}",
             // Forwarded by the AppHost to the tuner process: a four-setting search with short windows.
             "--Pipeline:OrtTuner:WindowMs=100",
             "--Pipeline:OrtTuner:MaxTrials=4",
@@ -79,12 +86,15 @@ public sealed class RunningAppHost : IAsyncLifetime
 
         Orchestrator = _app.CreateHttpClient("orchestrator");
         Orchestrator.Timeout = TimeSpan.FromSeconds(30);
+        Orchestrator.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        Anonymous = _app.CreateHttpClient("orchestrator");
         StartupTime = clock.Elapsed;
     }
 
     public async Task DisposeAsync()
     {
         Orchestrator?.Dispose();
+        Anonymous?.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();

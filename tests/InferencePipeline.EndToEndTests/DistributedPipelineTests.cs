@@ -131,16 +131,24 @@ public sealed class DistributedPipelineTests(PipelineServers servers) : IAsyncLi
     }
 
     [Fact]
-    public async Task Cli_run_sends_the_request_over_RabbitMQ_and_follows_it_to_completion()
+    public async Task Cli_run_uploads_the_model_through_the_api_and_follows_it_to_completion()
     {
-        var exitCode = await InferencePipeline.Cli.InferpipeApp.Create().RunAsync(
+        // The API host is a second orchestrator replica on the same queue and Redis, as a scaled-out AppHost has.
+        await using var api = await OrchestratorApi.StartAsync(_settings);
+        var console = new RecordingConsole();
+
+        var exitCode = await InferencePipeline.Cli.InferpipeApp.Create(console.Console).RunAsync(
         [
-            "run", "--model", TestModels.Add, "--name", "add_cli", "--rabbitmq", servers.RabbitMq.ConnectionString,
+            "run", "--model", TestModels.Add, "--name", "add_cli", "--api", api.Address, "--api-key", OrchestratorApi.ApiKey,
             "--concurrency", "1,2", "--batch-sizes", "2", "--instances", "1", "--window-ms", "150",
-            "--latency-budget-ms", "1000", "--timeout-minutes", "4",
+            "--latency-budget-ms", "1000", "--timeout-minutes", "4", "--interval", "0.2",
         ]);
 
-        Assert.Equal(0, exitCode);
+        Assert.True(exitCode == 0, console.Output);
+        Assert.Contains(console.Lines, l => l.StartsWith("Uploaded add.onnx as artifacts/models/", StringComparison.Ordinal));
+        // The status lines carry the profile's measurements and the winner, as watch prints them.
+        Assert.Contains(console.Lines, l => l.Contains("  Completed  ") && l.Contains("measurements ") && l.Contains("best "));
+        Assert.Contains(console.Lines, l => l.StartsWith("Completed.", StringComparison.Ordinal));
         Assert.Single(Directory.GetFiles(_root, "Optimal_Results.png", SearchOption.AllDirectories));
     }
 

@@ -87,7 +87,7 @@ public sealed class ShapeInputsTests : IDisposable
     {
         var console = new RecordingConsole();
 
-        var exit = await InferpipeApp.Create(console.Console).RunAsync(["run", "--model", "m.onnx", "--rabbitmq", "amqp://nowhere:1/", option, value]);
+        var exit = await InferpipeApp.Create(console.Console).RunAsync(["run", "--model", "m.onnx", "--api", "http://127.0.0.1:1", option, value]);
 
         Assert.NotEqual(0, exit);
         Assert.Contains(option, console.Output);

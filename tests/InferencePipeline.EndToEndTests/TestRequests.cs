@@ -20,6 +20,8 @@ public static class TestRequests
         ["Pipeline:OrtTuner:MaxTrials"] = "4",
         // Still warmed up (the in-process host's way), but briefly: the other test classes keep the JIT busy.
         ["Pipeline:Profiler:WarmupLimit"] = "00:00:01",
+        // The test models and every test's own root are temp directories.
+        ["Pipeline:Models:AllowedRoots:0"] = Path.GetTempPath(),
     };
 
     public static StartPipeline For(string modelPath, string modelName, double latencyBudgetMs = 1000) => new(

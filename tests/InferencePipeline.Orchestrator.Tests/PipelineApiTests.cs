@@ -57,10 +57,12 @@ public sealed class PipelineApiTests(PipelineApiHost host) : IClassFixture<Pipel
     [Fact]
     public async Task Post_takes_declared_sizes_trust_pickle_and_the_opset_through_to_the_converter()
     {
-        var response = await host.Client.PostAsync("/pipelines", Json("""
-            { "modelUri": "models/encoder.pt", "trustPickle": true, "onnxOpset": 14,
-              "inputs": [{ "name": "input_ids", "dataType": "INT64", "shape": [-1, 128] }] }
-            """));
+        var body = JsonSerializer.Serialize(new
+        {
+            modelUri = host.ModelUri("encoder.pt"), trustPickle = true, onnxOpset = 14,
+            inputs = new[] { new { name = "input_ids", dataType = "INT64", shape = new[] { -1, 128 } } },
+        });
+        var response = await host.Client.PostAsync("/pipelines", Json(body));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var id = (await ReadJsonAsync(response)).GetProperty("pipelineId").GetGuid();
@@ -79,7 +81,7 @@ public sealed class PipelineApiTests(PipelineApiHost host) : IClassFixture<Pipel
     [Fact]
     public async Task Post_without_the_new_fields_defaults_to_no_trust_and_the_seeds_opset()
     {
-        var response = await host.Client.PostAsync("/pipelines", Json("""{ "modelUri": "models/plain.onnx" }"""));
+        var response = await host.Client.PostAsync("/pipelines", Json(JsonSerializer.Serialize(new { modelUri = host.ModelUri("plain.onnx") })));
 
         var id = (await ReadJsonAsync(response)).GetProperty("pipelineId").GetGuid();
         var convert = await Eventually.ValueAsync(
@@ -112,7 +114,7 @@ public sealed class PipelineApiTests(PipelineApiHost host) : IClassFixture<Pipel
     public async Task Post_starts_a_run_that_get_follows_to_completion()
     {
         // Minimal request: id, name, search space and target are filled in; enums may be names.
-        var response = await host.Client.PostAsync("/pipelines", Json("""{ "modelUri": "models/tiny-bert.onnx", "format": "Onnx" }"""));
+        var response = await host.Client.PostAsync("/pipelines", Json(JsonSerializer.Serialize(new { modelUri = host.ModelUri("tiny-bert.onnx"), format = "Onnx" })));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var accepted = await ReadJsonAsync(response);
@@ -137,6 +139,78 @@ public sealed class PipelineApiTests(PipelineApiHost host) : IClassFixture<Pipel
         var list = await host.Client.GetFromJsonAsync<JsonElement>("/pipelines");
         Assert.Contains(list.EnumerateArray(), item => item.GetProperty("pipelineId").GetGuid() == id);
     }
+
+    [Fact]
+    public async Task Cancel_moves_a_running_pipeline_to_cancelled_and_a_second_cancel_is_a_409()
+    {
+        // The silent stand-in converter never answers: the run stays in Converting until it is cancelled.
+        var response = await host.Client.PostAsync("/pipelines", Json(JsonSerializer.Serialize(new { modelUri = host.ModelUri("silent.onnx") })));
+        var id = (await ReadJsonAsync(response)).GetProperty("pipelineId").GetGuid();
+        await WaitForStateAsync(id, "Converting");
+
+        using var cancel = await host.Client.PostAsync($"/pipelines/{id}/cancel?reason=wrong%20model", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        Assert.Equal($"/pipelines/{id}", cancel.Headers.Location?.OriginalString);
+        var status = await WaitForStateAsync(id, "Cancelled");
+        Assert.Contains("wrong model", status.GetProperty("lastMessage").GetString());
+
+        using var again = await host.Client.PostAsync($"/pipelines/{id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("Cancelled", (await ReadJsonAsync(again)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Cancel_of_an_unknown_pipeline_is_a_404()
+    {
+        using var response = await host.Client.PostAsync($"/pipelines/{Guid.NewGuid()}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("Unknown pipeline", (await ReadJsonAsync(response)).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task The_list_pages_through_a_link_header_without_repeating_a_run()
+    {
+        var started = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var response = await host.Client.PostAsync("/pipelines", Json(JsonSerializer.Serialize(new { modelUri = host.ModelUri("silent.onnx") })));
+            var id = (await ReadJsonAsync(response)).GetProperty("pipelineId").GetGuid();
+            await WaitForStateAsync(id, "Converting");
+            started.Add(id);
+        }
+
+        // Other tests share the host, so walk every page and check that ours all appear, once each.
+        var seen = new List<Guid>();
+        string? next = "/pipelines?count=1";
+        while (next is not null)
+        {
+            using var page = await host.Client.GetAsync(next);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            var items = (await ReadJsonAsync(page)).EnumerateArray().ToList();
+            Assert.True(items.Count <= 1, $"a page of count=1 held {items.Count}");
+            seen.AddRange(items.Select(item => item.GetProperty("pipelineId").GetGuid()));
+            next = page.Headers.TryGetValues("Link", out var links) ? links.Single().Split('<', '>')[1] : null;
+        }
+
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal(started.AsEnumerable().Reverse(), seen.Where(started.Contains));
+
+        using var bad = await host.Client.GetAsync("/pipelines?after=not-a-position");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("Link header", (await ReadJsonAsync(bad)).GetProperty("detail").GetString());
+    }
+
+    private async Task<JsonElement> WaitForStateAsync(Guid id, string state) =>
+        await Eventually.ValueAsync(async () =>
+            {
+                using var get = await host.Client.GetAsync($"/pipelines/{id}");
+                return get.StatusCode == HttpStatusCode.OK ? await ReadJsonAsync(get) : default;
+            },
+            s => s.ValueKind == JsonValueKind.Object && s.GetProperty("state").GetString() == state,
+            TimeSpan.FromSeconds(20),
+            last => $"pipeline {id} did not reach {state}; last status: {(last.ValueKind == JsonValueKind.Undefined ? "none" : last.ToString())}");
 
     [Fact]
     public async Task Health_endpoints_answer()

@@ -24,7 +24,7 @@ public sealed class RedisPersistedPipelineTests(PipelineServers servers)
 
         Assert.Equal(StandInStages.BestThroughput, status.BestThroughputPerSec);
         Assert.Equal(StandInDeployer.Endpoint, status.Endpoint);
-        Assert.Contains(await host.Status.ListRecentAsync(50), s => s.PipelineId == request.PipelineId);
+        Assert.Contains((await host.Status.ListAsync(50)).Items, s => s.PipelineId == request.PipelineId);
     }
 
     [Fact]

@@ -142,6 +142,77 @@ public sealed class RedisSagaStoreTests(PipelineServers servers) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Pages_walk_the_index_newest_first_once_each_even_across_equal_insert_times()
+    {
+        var inserted = new List<Guid>();
+        for (var i = 0; i < 7; i++)
+        {
+            var state = NewState();
+            await _store.InsertAsync(state);
+            inserted.Add(state.CorrelationId);
+            // Pairs share a millisecond: the page position must step over ties by id, not skip or repeat them.
+            if (i % 2 == 1)
+                _time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        var seen = new List<Guid>();
+        SagaIndexPosition? after = null;
+        var pages = 0;
+        do
+        {
+            var page = await _store.ListPageAsync(2, after);
+            Assert.InRange(page.Items.Count, 1, 2);
+            seen.AddRange(page.Items.Select(s => s.CorrelationId));
+            if (page.Next is not null)
+            {
+                // The position travels in a URL: it must read back as itself.
+                Assert.True(SagaIndexPosition.TryParse(page.Next.ToString(), out var parsed));
+                Assert.Equal(page.Next, parsed);
+            }
+
+            after = page.Next;
+            pages++;
+        }
+        while (after is not null);
+
+        Assert.Equal(4, pages);
+        Assert.Equal(7, seen.Distinct().Count());
+        Assert.Equal(7, seen.Count);
+        // Newest millisecond first; within one millisecond, the index's own (id-descending) order.
+        var expected = inserted.Select((id, i) => (id, ms: i / 2))
+            .OrderByDescending(e => e.ms).ThenByDescending(e => e.id.ToString("D"), StringComparer.Ordinal).Select(e => e.id);
+        Assert.Equal(expected, seen);
+    }
+
+    [Fact]
+    public async Task A_finished_instance_expires_after_the_retention_and_a_running_one_never_does()
+    {
+        var options = new RedisSagaOptions<PipelineState>(_prefix + "saga:", _prefix + "index")
+        {
+            ExpireAfter = s => s.FinishedAt is null ? null : TimeSpan.FromMinutes(5),
+        };
+        var store = new RedisSagaStore<PipelineState>(_redis, options, _time);
+        var db = _redis.GetDatabase();
+        var state = NewState();
+
+        await store.InsertAsync(state);
+        Assert.Null(await db.KeyTimeToLiveAsync(options.Key(state.CorrelationId)));
+
+        var loaded = (await store.LoadAsync(state.CorrelationId))!;
+        loaded.CurrentState = "Completed";
+        loaded.FinishedAt = DateTimeOffset.UtcNow;
+        await store.UpdateAsync(loaded);
+        var ttl = await db.KeyTimeToLiveAsync(options.Key(state.CorrelationId));
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+
+        // Redis dropping the key is what expiry looks like to a reader: the list skips it and forgets its index entry.
+        await db.KeyDeleteAsync(options.Key(state.CorrelationId));
+        Assert.Empty((await store.ListPageAsync(10, null)).Items);
+        Assert.Equal(0, await db.SortedSetLengthAsync(options.IndexKey));
+    }
+
+    [Fact]
     public async Task Corrupt_stored_state_fails_with_the_key_named()
     {
         var id = Guid.NewGuid();

@@ -25,10 +25,10 @@ public static class InferpipeApp
                 .WithExample("demo", "--model", "my_model.onnx", "--latency-budget-ms", "20", "--output", "./out")
                 .WithExample("demo", "--model", "sentence_encoder.onnx", "--shape", "input_ids:128", "--shape", "attention_mask:128");
             config.AddCommand<RunCommand>("run")
-                .WithDescription("Send StartPipeline to the distributed system over RabbitMQ and follow its events.")
-                .WithExample("run", "--model", "/data/bert.onnx", "--rabbitmq", "amqp://guest:guest@localhost:5672/")
-                .WithExample("run", "--model", "/data/detector.onnx", "--shape", "x:3,640,640")
-                .WithExample("run", "--model", "/data/bert.pt", "--shape", "input_ids:256", "--shape", "attention_mask:256", "--input-types", "int64,int64", "--onnx-opset", "14");
+                .WithDescription("Upload a model to the distributed system through the orchestrator's API, start a pipeline on it and follow it to the end.")
+                .WithExample("run", "--model", "bert.onnx", "--api", "http://localhost:5210", "--api-key", "<key>")
+                .WithExample("run", "--model", "detector.onnx", "--shape", "x:3,640,640")
+                .WithExample("run", "--model", "bert.pt", "--shape", "input_ids:256", "--shape", "attention_mask:256", "--input-types", "int64,int64", "--onnx-opset", "14");
             config.AddCommand<ConvertCommand>("convert")
                 .WithDescription("OLive's convert: a PyTorch model (TorchScript .pt, or a pickled .pth with --trust-pickle) to ONNX, checked against PyTorch's outputs, or an ONNX model checked and copied; into a Triton repository entry DIR/NAME/1/model.onnx it also writes the baseline config.pbtxt (one instance, no dynamic batching). Flags as OLive spells them; each also in kebab-case (--model-path, --onnx-model-path, ...).")
                 .WithExample("convert", "--model_path", "bert-base-cased-squad.pt", "--model_framework", "pytorch", "--framework_version", "1.13",
@@ -39,7 +39,14 @@ public static class InferpipeApp
                 .WithExample("convert", "--model_path", "model.onnx", "--onnx_model_path", "model_repository/mymodel/1/model.onnx");
             config.AddCommand<StatusCommand>("status")
                 .WithDescription("Show one pipeline (or the recent ones) from the orchestrator's HTTP API.")
-                .WithExample("status", "3f2c...", "--api", "http://localhost:5210");
+                .WithExample("status", "3f2c...", "--api", "http://localhost:5210", "--api-key", "<key>");
+            config.AddCommand<WatchCommand>("watch")
+                .WithDescription("Follow one pipeline (or the recent ones) from the orchestrator's HTTP API: stage, percent, measurements and best so far, a line each time it moves, until it ends.")
+                .WithExample("watch", "3f2c...", "--api", "http://localhost:5210", "--api-key", "<key>")
+                .WithExample("watch", "--count", "5");
+            config.AddCommand<CancelCommand>("cancel")
+                .WithDescription("Ask the orchestrator to cancel a running pipeline; it moves to Cancelled and its stages stop.")
+                .WithExample("cancel", "3f2c...", "--reason", "wrong model", "--api-key", "<key>");
             config.AddCommand<ProfileCommand>("profile")
                 .WithDescription("Model Analyzer's profile from its YAML: search the serving configs (brute or quick), sweep each over the load, checkpoint every measurement (run again to resume).")
                 .WithExample("profile", "-f", "model-analyzer-profile.yml")

@@ -1,4 +1,5 @@
 using InferencePipeline.Artifacts;
+using InferencePipeline.Stages;
 using MassTransit;
 
 namespace InferencePipeline.Analyzer;
@@ -10,6 +11,7 @@ public static class AnalyzerRegistration
     {
         x.AddArtifactStore();
         x.AddConsumer<AnalyzeResultsConsumer, AnalyzeResultsConsumerDefinition>();
+        x.AddPipelineCancellations();
         return x;
     }
 }

@@ -20,10 +20,11 @@ namespace InferencePipeline.Converter;
 /// entry (<c>converter/model_repository/&lt;model&gt;/config.pbtxt</c> + <c>1/model.onnx</c>, open dims kept -1) and
 /// publishes <see cref="ModelConverted"/> with the sized inputs. Bad input ends in <see cref="StageFailed"/> naming
 /// the problem and the fix (no retry can fix it); I/O trouble throws so the bus retries. Nothing is written outside
-/// the pipeline's converter folder.
+/// the pipeline's converter folder, and nothing is read but an uploaded model or one under an allowed root.
 /// </summary>
 public sealed class ConvertModelConsumer(
     ArtifactStore store,
+    ModelSourcePolicy sources,
     PyTorchExporter exporter,
     IOptions<ConverterOptions> options,
     IOptions<PyTorchExportOptions> exportOptions,
@@ -104,11 +105,16 @@ public sealed class ConvertModelConsumer(
             "or set Format to Onnx, TorchScript or PyTorch.");
     }
 
+    /// <summary>The model file, once <see cref="ModelSourcePolicy"/> allows it: a message may name any path, whatever the API let through.</summary>
     private string ResolveSource(ConvertModel request)
     {
         try
         {
-            return ModelSource.ResolveLocalPath(request.ModelUri, store);
+            return sources.Resolve(request.ModelUri);
+        }
+        catch (ModelSourceException e)
+        {
+            throw new StageFailedException(e.Message, e);
         }
         catch (Exception e) when (e is FileNotFoundException or NotSupportedException or ArtifactUriException or ArgumentException)
         {

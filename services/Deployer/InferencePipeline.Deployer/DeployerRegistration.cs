@@ -1,8 +1,9 @@
 using InferencePipeline.Artifacts;
 using InferencePipeline.KServe.Client;
+using InferencePipeline.Stages;
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InferencePipeline.Deployer;
 
@@ -15,6 +16,7 @@ public static class DeployerRegistration
     public static IBusRegistrationConfigurator AddDeployer(this IBusRegistrationConfigurator x)
     {
         x.AddConsumer<DeployModelConsumer, DeployModelConsumerDefinition>();
+        x.AddPipelineCancellations();
         x.AddArtifactStore();
         x.AddKServeClient();
         x.AddOptions<DeployerOptions>().BindConfiguration(DeployerOptions.Section);

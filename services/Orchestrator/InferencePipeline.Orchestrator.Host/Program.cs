@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPipelineState();
 builder.AddPipelineBus(bus => bus.AddOrchestrator());
+builder.AddPipelineApi();
 
 var app = builder.Build();
 

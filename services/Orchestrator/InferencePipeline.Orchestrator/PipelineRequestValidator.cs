@@ -35,7 +35,7 @@ public static class PipelineRequestValidator
             errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
 
         if (string.IsNullOrWhiteSpace(request.ModelUri))
-            Add(nameof(request.ModelUri), "modelUri is required: a path or file:// URI of the model to convert.");
+            Add(nameof(request.ModelUri), "modelUri is required: the artifacts/ URI POST /models answered, or a path under Pipeline:Models:AllowedRoots.");
         if (ModelNames.Problem(request.ModelName) is { } nameProblem)
             Add(nameof(request.ModelName), nameProblem);
         if (!Enum.IsDefined(request.Format))

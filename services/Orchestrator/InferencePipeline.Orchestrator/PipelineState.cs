@@ -33,6 +33,9 @@ public sealed class PipelineState : SagaStateMachineInstance, ISagaVersion
     public int MeasurementsDone { get; set; }
     public int MeasurementsTotal { get; set; }
 
+    /// <summary>The fastest measurement so far within the latency budget, for watching a profile; the analyzer has the last word.</summary>
+    public ProfileMeasurement? BestSoFar { get; set; }
+
     public ModelConverted? Converted { get; set; }
     public OrtTuned? Tuned { get; set; }
     public ModelProfiled? Profiled { get; set; }

@@ -36,6 +36,12 @@ internal static class PipelineStateUpdates
         }
 
         var m = measured.Measurement;
+        var budget = state.Request?.Constraints?.MaxLatencyP99Ms;
+        if ((budget is null || m.Stats.P99Ms <= budget) && m.Stats.ThroughputPerSec > (state.BestSoFar?.Stats.ThroughputPerSec ?? 0))
+        {
+            state.BestSoFar = m;
+        }
+
         Touch(state, $"Measured {m.Config.Name} at concurrency {m.Concurrency}: {m.Stats.ThroughputPerSec:F1}/s, " +
                      $"p99 {m.Stats.P99Ms:F2} ms ({state.MeasurementsDone}/{state.MeasurementsTotal})");
     }

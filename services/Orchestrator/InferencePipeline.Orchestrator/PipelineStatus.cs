@@ -25,8 +25,16 @@ public sealed record PipelineStatus(
     string? BestConfigName,
     int? BestConcurrency,
     string? ReportUri,
-    string? Endpoint)
+    string? Endpoint,
+    double? BestSoFarThroughputPerSec = null,
+    string? BestSoFarConfigName = null,
+    int? BestSoFarConcurrency = null)
 {
+    /// <summary>The states a run ends in; nothing changes a run in one of them.</summary>
+    public static readonly IReadOnlySet<string> FinalStates = new HashSet<string>(StringComparer.Ordinal) { "Completed", "Failed", "Cancelled" };
+
+    public bool Finished => FinalStates.Contains(State);
+
     public static PipelineStatus From(PipelineState state) => new(
         state.CorrelationId,
         state.Request?.ModelName ?? "",
@@ -46,5 +54,8 @@ public sealed record PipelineStatus(
         state.Analyzed?.Best.Name,
         state.Analyzed?.BestConcurrency,
         state.Analyzed?.ReportUri,
-        state.Deployed?.Endpoint);
+        state.Deployed?.Endpoint,
+        state.BestSoFar?.Stats.ThroughputPerSec,
+        state.BestSoFar?.Config.Name,
+        state.BestSoFar?.Concurrency);
 }

@@ -11,9 +11,9 @@ public sealed class RedisPipelineStatusReader(RedisSagaStore<PipelineState> stor
         return state is null ? null : PipelineStatus.From(state);
     }
 
-    public async Task<IReadOnlyList<PipelineStatus>> ListRecentAsync(int count, CancellationToken cancellationToken = default)
+    public async Task<SagaPage<PipelineStatus>> ListAsync(int count, SagaIndexPosition? after = null, CancellationToken cancellationToken = default)
     {
-        var states = await store.ListRecentAsync(count).WaitAsync(cancellationToken);
-        return states.Select(PipelineStatus.From).ToList();
+        var page = await store.ListPageAsync(count, after).WaitAsync(cancellationToken);
+        return new SagaPage<PipelineStatus>(page.Items.Select(PipelineStatus.From).ToList(), page.Next);
     }
 }

@@ -1,4 +1,5 @@
 using InferencePipeline.Artifacts;
+using InferencePipeline.Stages;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,6 +13,7 @@ public static class OrtTunerRegistration
         x.AddArtifactStore();
         x.AddOptions<OrtTunerOptions>().BindConfiguration(OrtTunerOptions.Section);
         x.AddConsumer<TuneOrtConsumer, TuneOrtConsumerDefinition>();
+        x.AddPipelineCancellations();
         return x;
     }
 }

@@ -182,6 +182,8 @@ public sealed class OrtTuning
     {
         foreach (var settings in candidates)
         {
+            // A cancelled pipeline stops here, between trials, rather than at the end of the search.
+            ct.ThrowIfCancellationRequested();
             if (!_tried.Add(settings))
             {
                 continue;

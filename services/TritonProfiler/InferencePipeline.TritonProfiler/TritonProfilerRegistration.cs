@@ -1,12 +1,13 @@
 using InferencePipeline.Artifacts;
 using InferencePipeline.KServe.Client;
+using InferencePipeline.Stages;
 using InferencePipeline.TritonProfiler.Checkpoints;
 using InferencePipeline.TritonProfiler.Configs;
 using InferencePipeline.TritonProfiler.Locking;
 using InferencePipeline.TritonProfiler.Measuring;
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -24,6 +25,7 @@ public static class TritonProfilerRegistration
     public static IBusRegistrationConfigurator AddTritonProfiler(this IBusRegistrationConfigurator x)
     {
         x.AddConsumer<ProfileModelConsumer, ProfileModelConsumerDefinition>();
+        x.AddPipelineCancellations();
         x.AddArtifactStore();
         x.AddKServeClient();
         x.AddOptions<TritonProfilerOptions>().BindConfiguration(TritonProfilerOptions.Section);

@@ -34,7 +34,12 @@ public sealed class StageHarness : IAsyncDisposable
         TimeSpan? timeout = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "stages-tests-" + Guid.NewGuid().ToString("N"));
-        var configuration = new Dictionary<string, string?> { [ArtifactStoreOptions.Section + ":Root"] = root };
+        var configuration = new Dictionary<string, string?>
+        {
+            [ArtifactStoreOptions.Section + ":Root"] = root,
+            // The test models and the harness's root are temp directories; the converter reads models only from allowed roots.
+            [ModelIntakeOptions.Section + ":AllowedRoots:0"] = Path.GetTempPath(),
+        };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;

@@ -4,6 +4,7 @@ using InferencePipeline.LoadGen;
 using InferencePipeline.ModelRepository;
 using InferencePipeline.Onnx;
 using InferencePipeline.OrtTuner;
+using InferencePipeline.Testing;
 
 namespace InferencePipeline.Stages.Tests.OrtTuner;
 
@@ -271,6 +272,33 @@ public sealed class TuneOrtConsumerTests
         // Nothing was written for the failed tunings but what the test put there: no tuned entry, no leftovers.
         Assert.Equal(["converter", "upload"], Directory.GetDirectories(Path.Combine(stage.Store.Root, first.ToString("N"))).Select(Path.GetFileName).Order());
     }
+
+    [Fact]
+    public async Task A_cancelled_pipeline_stops_tuning_between_trials_and_publishes_no_result()
+    {
+        var candidates = OrtSearchSpace.Levels(ExecutionProviders.Detect()).Count;
+        Assert.True(candidates >= 3, $"only {candidates} first-round candidates on this machine; the test needs trials left to skip");
+        // Trials of a second or more each: the cancel lands long before the search could finish.
+        var slow = Fast(maxTrials: 6);
+        slow["Pipeline:OrtTuner:WindowMs"] = "1000";
+        await using var stage = await StageHarness.StartAsync(x => x.AddOrtTuner(), slow);
+        var id = Guid.NewGuid();
+
+        var consumed = stage.SendAndWaitAsync(await ConvertedBertAsync(stage.Store, id), TimeSpan.FromMinutes(3));
+        await Eventually.TrueAsync(() => stage.AllPublished<StageProgress>().Any(IsTrial), TimeSpan.FromMinutes(2), "the first trial to finish");
+        await stage.Harness.Bus.Publish(new PipelineCancelled(id, PipelineStage.Tuning, "the user cancelled"));
+        await consumed;
+
+        Assert.Null(stage.Published<OrtTuned>());
+        Assert.Null(stage.Published<StageFailed>());
+        // The trial running when the cancel came may still report; none after it starts.
+        Assert.InRange(stage.AllPublished<StageProgress>().Count(IsTrial), 1, 2);
+        Assert.False(File.Exists(stage.Store.PathFor(OrtTunerArtifacts.Trials(id))), "a cancelled tuning wrote its trials report");
+    }
+
+    /// <summary>A trial's progress line: "candidate (settings): figures or why it failed".</summary>
+    private static bool IsTrial(StageProgress progress) =>
+        System.Text.RegularExpressions.Regex.IsMatch(progress.Message, @"^[\w.-]+ \([^)]*\): ");
 
     /// <summary>What the converter leaves behind for the demo BERT: the model and its default config.</summary>
     private static async Task<TuneOrt> ConvertedBertAsync(ArtifactStore store, Guid id)

@@ -8,6 +8,7 @@ using InferencePipeline.ModelRepository;
 using InferencePipeline.Testing;
 using InferencePipeline.Testing.Models;
 using InferencePipeline.TritonProfiler;
+using MassTransit;
 using Xunit.Abstractions;
 
 namespace InferencePipeline.Stages.Tests.Profiler;
@@ -111,6 +112,29 @@ public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITes
         Assert.Equal(["1", "2"], search.Select(m => m.Measurement.Config.BackendParameters!["intra_op_thread_count"]).Order());
         var written = ModelConfigFile.Read(stage.Store.PathFor(search.Single(m => m.Measurement.Config.Name == "add_config_1").Measurement.Config.ConfigUri));
         Assert.Equal("2", written.Parameters["intra_op_thread_count"].StringValue);
+    }
+
+    [Fact]
+    public async Task A_cancelled_pipeline_stops_between_measurements_and_the_server_unloads_what_the_run_loaded()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
+        var id = Guid.NewGuid();
+        // 6 configs × 3 concurrencies with half-second windows: far longer than the cancel takes to land.
+        var space = ProfileRequests.FastSpace([1, 2, 4], [4, 8], [1, 2]) with { MeasurementWindowMs = 500 };
+        var request = await ProfileRequests.CreateAsync(stage.Store, id, space, TestModels.Add, TestModels.Add);
+
+        var messageId = NewId.NextGuid();
+        await (await stage.Harness.Bus.GetSendEndpoint(QueueNames.For<ProfileModel>())).Send(request, c => c.MessageId = messageId);
+        await Eventually.TrueAsync(() => stage.PublishedNow<ProfileMeasured>().Count > 0, Timeout, "the first measurement");
+        await stage.Harness.Bus.Publish(new PipelineCancelled(id, PipelineStage.Profiling, "the user cancelled"));
+        await Eventually.TrueAsync(
+            () => stage.Harness.Consumed.Select<ProfileModel>(m => m.Context.MessageId == messageId, new CancellationToken(canceled: true)).Any(),
+            Timeout, "the profile to stop");
+
+        Assert.Null(stage.SinglePublishedNow<ModelProfiled>());
+        Assert.Null(stage.SinglePublishedNow<StageFailed>());
+        Assert.InRange(stage.PublishedNow<ProfileMeasured>().Count, 1, 3);
+        Assert.DoesNotContain(ModelRepositoryLayout.Models(server.Repository.Root), name => name.StartsWith("add_", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace InferencePipeline.Stages.Tests.Shared;
 
 /// <summary>
-/// A stage whose only step does what the command's ResultsUri says ("ok", "reject", "crash"), so the tests of
+/// A stage whose only step does what the command's ResultsUri says ("ok", "reject", "crash", "work"), so the tests of
 /// <see cref="StageExecution"/> drive every path through the real bus without a real stage's work.
 /// </summary>
 public sealed class ScriptedStageConsumer(ILogger<ScriptedStageConsumer> logger) : IConsumer<AnalyzeResults>
@@ -34,6 +34,11 @@ public sealed class ScriptedStageConsumer(ILogger<ScriptedStageConsumer> logger)
                 case "reject":
                     await run.ProgressAsync(0.5, "half way");
                     throw new StageFailedException(Rejection);
+                case "work":
+                    // Long work that only its token ends, as a tuner's trials or a profiler's measurements.
+                    await run.ProgressAsync(0.1, "started");
+                    await Task.Delay(Timeout.InfiniteTimeSpan, run.CancellationToken);
+                    break;
                 case "crash":
                     throw new InvalidOperationException("a fault the bus should retry");
                 default:

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using InferencePipeline.Contracts;
+using InferencePipeline.Testing;
 using MassTransit;
 
 namespace InferencePipeline.Stages.Tests.Shared;
@@ -84,8 +85,36 @@ public sealed class StageExecutionTests : IDisposable
         Assert.Contains((id, ActivityStatusCode.Unset, null), _spans);
     }
 
+    [Fact]
+    public async Task Cancelling_the_pipeline_stops_its_running_step_without_a_result_or_a_retry_and_skips_later_commands()
+    {
+        await using var stage = await StartAsync();
+        var id = Guid.NewGuid();
+        var consumed = stage.SendAndWaitAsync(Command(id, "work"));
+        await Eventually.TrueAsync(() => stage.AllPublished<StageProgress>().Any(p => p.PipelineId == id), TimeSpan.FromSeconds(30), "the step to start");
+
+        await stage.Harness.Bus.Publish(new PipelineCancelled(id, PipelineStage.Analyzing, "the user cancelled"));
+
+        // Consumed, not faulted (SendAndWaitAsync throws on a fault), and nothing published for the run.
+        await consumed.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Null(stage.Published<StageFailed>());
+        Assert.Empty(stage.Harness.Published.Select<Fault<AnalyzeResults>>(new CancellationToken(canceled: true)));
+        Assert.Contains(("scripted.outcomes", StageExecution.CancelledOutcome), _measurements);
+
+        // A command of the cancelled pipeline that arrives later never runs its step; another pipeline's does.
+        await stage.SendAndWaitAsync(Command(id, "ok"));
+        Assert.Single(stage.AllPublished<StageProgress>(), p => p.PipelineId == id);
+        var other = Guid.NewGuid();
+        await stage.SendAndWaitAsync(Command(other, "ok"));
+        Assert.Contains(stage.AllPublished<StageProgress>(), p => p.PipelineId == other);
+    }
+
     private static Task<StageHarness> StartAsync() =>
-        StageHarness.StartAsync(x => x.AddConsumer<ScriptedStageConsumer>().Endpoint(e => e.Name = QueueNames.Analyzer));
+        StageHarness.StartAsync(x =>
+        {
+            x.AddConsumer<ScriptedStageConsumer>().Endpoint(e => e.Name = QueueNames.Analyzer);
+            x.AddPipelineCancellations();
+        });
 
     private static AnalyzeResults Command(Guid id, string script) =>
         new(id, "scripted", script, PipelineConstraints.None, Objective.Default);

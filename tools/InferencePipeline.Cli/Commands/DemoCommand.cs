@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using InferencePipeline.Artifacts;
 using InferencePipeline.Cli.Composition;
 using InferencePipeline.Cli.Console;
 using Spectre.Console;
@@ -32,9 +33,22 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         Directory.CreateDirectory(output);
 
         var demo = DemoModel.Prepare(settings.Model, output);
+        // The models the demo may read: the current directory, and the folder of the built-in model it prepared.
+        var roots = new Dictionary<string, string?> { [PipelineHost.DemoModelRootKey] = Directory.GetCurrentDirectory() };
         if (demo is null)
         {
             console.MarkupLine($"[red]No model file at {Markup.Escape(Path.GetFullPath(settings.Model!))}.[/] Give --model the path of an .onnx, .pt or .pth file, or {DemoModel.MiniLm} or {DemoModel.SeedShaped}.");
+            return 2;
+        }
+
+        if (demo.BuiltIn)
+        {
+            roots[$"{ModelIntakeOptions.Section}:AllowedRoots:1"] = Path.GetDirectoryName(demo.ModelPath);
+        }
+        else if (new ModelSourcePolicy(new ArtifactStore(output), roots.Values.OfType<string>()).Problem(demo.ModelPath, requireArtifactExists: false) is not null)
+        {
+            console.MarkupLine($"[red]{Markup.Escape(demo.ModelPath)} is outside the current directory ({Markup.Escape(Directory.GetCurrentDirectory())}), " +
+                               "and the demo reads models only from there (links included):[/] run it from a folder that holds the model.");
             return 2;
         }
 
@@ -54,7 +68,7 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
             InputDataUri = request.InputDataUri ?? demo.InputDataPath,
             Constraints = request.Constraints with { MaxLatencyP99Ms = settings.LatencyBudgetMs ?? demo.LatencyBudgetMs },
         };
-        await using var host = await PipelineHost.InProcessAsync(output, cancellationToken);
+        await using var host = await PipelineHost.InProcessAsync(output, cancellationToken, roots);
         console.MarkupLine($"Pipeline [bold]{request.PipelineId:N}[/] for model [bold]{Markup.Escape(request.ModelName)}[/], p99 budget {request.Constraints.MaxLatencyP99Ms} ms, embedded inference server at {host.InferenceServerAddress}");
 
         await host.StartPipelineAsync(request, cancellationToken);

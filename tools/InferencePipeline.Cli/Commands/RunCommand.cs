@@ -1,58 +1,108 @@
 using System.ComponentModel;
-using InferencePipeline.Cli.Composition;
 using InferencePipeline.Cli.Console;
+using InferencePipeline.Cli.Remote;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace InferencePipeline.Cli.Commands;
 
-/// <summary><c>inferpipe run</c>: start a pipeline on the distributed system and follow it.</summary>
-public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
+/// <summary>
+/// <c>inferpipe run</c>: start a pipeline on the distributed system through the orchestrator's API and follow it. The
+/// model file is uploaded first (<c>POST /models</c>, stored once per content), so the services need not see the
+/// user's disk.
+/// </summary>
+public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunCommand.Settings>
 {
     public sealed class Settings : PipelineRequestSettings
     {
-        [CommandOption("--rabbitmq <URI>")]
-        [Description("The system's RabbitMQ (default: $ConnectionStrings__rabbitmq, else amqp://guest:guest@localhost:5672/).")]
-        public string? RabbitMq { get; init; }
+        [CommandOption("--api <URL>")]
+        [Description("The orchestrator's base URL (default: $" + OrchestratorClient.ApiVariable + ", else " + OrchestratorClient.DefaultApi + ").")]
+        public string? Api { get; init; }
+
+        [CommandOption("--api-key <KEY>")]
+        [Description("The orchestrator's API key, the AppHost's 'api-key' parameter (a secret on the dashboard) (default: $" + OrchestratorClient.ApiKeyVariable + ").")]
+        public string? ApiKey { get; init; }
 
         [CommandOption("--no-follow")]
-        [Description("Send the request and exit; read progress later with 'inferpipe status'.")]
+        [Description("Start the pipeline and exit; follow it later with 'inferpipe watch ID'.")]
         public bool NoFollow { get; init; }
+
+        [CommandOption("--interval <SECONDS>")]
+        [Description("Seconds between two looks at the pipeline's status while following it.")]
+        [DefaultValue(2.0)]
+        public double IntervalSeconds { get; init; } = 2.0;
 
         [CommandOption("--timeout-minutes <MIN>")]
         [DefaultValue(120)]
         public int TimeoutMinutes { get; init; } = 120;
 
-        public override ValidationResult Validate() =>
-            Model is null ? ValidationResult.Error("run needs --model PATH (a file the converter service can read).") : base.Validate();
+        public override ValidationResult Validate()
+        {
+            if (Model is null)
+                return ValidationResult.Error("run needs --model PATH (a model file here; run uploads it to the system).");
+            if (IntervalSeconds is <= 0 or > 3600)
+                return ValidationResult.Error($"--interval {IntervalSeconds} must be between 0 and 3600 seconds.");
+            return base.Validate();
+        }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var console = AnsiConsole.Console;
-        var rabbitMq = settings.RabbitMq
-            ?? Environment.GetEnvironmentVariable("ConnectionStrings__rabbitmq")
-            ?? "amqp://guest:guest@localhost:5672/";
-        var inputs = ShapeInputs.From(settings, settings.Model!, out var shapeError);
+        var model = settings.Model!;
+        if (!File.Exists(model))
+        {
+            console.MarkupLine($"[red]No model file at {Markup.Escape(Path.GetFullPath(model))}.[/] Give --model the path of an .onnx, .pt or .pth file.");
+            return 2;
+        }
+
+        var inputs = ShapeInputs.From(settings, model, out var shapeError);
         if (inputs is null)
         {
             console.MarkupLine($"[red]{Markup.Escape(shapeError!)}[/]");
             return 2;
         }
 
-        var request = settings.ToRequest(settings.Model!, inputs);
-
-        await using var host = await PipelineHost.RemoteAsync(rabbitMq, cancellationToken);
-        await host.StartPipelineAsync(request, cancellationToken);
-        console.MarkupLine($"Sent StartPipeline [bold]{request.PipelineId:N}[/] for {Markup.Escape(request.ModelUri)}");
-        if (settings.NoFollow)
+        try
         {
+            using var client = OrchestratorClient.Create(settings.Api, settings.ApiKey);
+            var modelUri = await client.UploadAsync(model, cancellationToken);
+            console.MarkupLine($"Uploaded {Markup.Escape(Path.GetFileName(model))} as {Markup.Escape(modelUri)}");
+
+            var request = settings.ToRequest(model, inputs) with { ModelUri = modelUri };
+            var id = await client.StartAsync(request, cancellationToken);
+            console.MarkupLine($"Started pipeline [bold]{id:N}[/] for model [bold]{Markup.Escape(request.ModelName)}[/]");
+            if (settings.NoFollow)
+                return 0;
+
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(TimeSpan.FromMinutes(settings.TimeoutMinutes));
+            var status = await new StatusFollower(client, console, TimeSpan.FromSeconds(settings.IntervalSeconds)).FollowAsync(id, TimeSpan.FromMinutes(1), deadline.Token);
+            if (status is null)
+            {
+                console.MarkupLine($"[red]The orchestrator no longer knows pipeline {id:N}.[/]");
+                return 1;
+            }
+
+            if (status.State != "Completed")
+            {
+                console.MarkupLine($"[red]Pipeline {status.State}: {Markup.Escape(status.FailureReason ?? status.LastMessage ?? "")}[/]");
+                return 1;
+            }
+
+            console.MarkupLine($"[green]Completed.[/] Best: [bold]{Markup.Escape(status.BestConfigName ?? "?")}[/] at concurrency {status.BestConcurrency}, " +
+                               $"{status.BestThroughputPerSec:0.#} infer/s. Report: {Markup.Escape(status.ReportUri ?? "none")}" +
+                               (status.Endpoint is { } endpoint ? $", deployed at {Markup.Escape(endpoint)}" : ""));
             return 0;
         }
-
-        var outcome = await new PipelineFollower(host.Events, console)
-            .FollowAsync(request.PipelineId, TimeSpan.FromMinutes(settings.TimeoutMinutes), cancellationToken);
-        OutcomeReport.Write(console, outcome, host.LocalPath);
-        return outcome.Succeeded ? 0 : 1;
+        catch (OrchestratorException e)
+        {
+            console.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            console.MarkupLine($"[red]The pipeline did not end within {settings.TimeoutMinutes} minutes;[/] it keeps running: follow it with 'inferpipe watch'.");
+            return 1;
+        }
     }
 }

@@ -30,6 +30,9 @@ public sealed record DemoModel(
     public const string MiniLm = "minilm";
     public const string SeedShaped = "seed-shaped";
 
+    /// <summary>Whether the demo prepared the model itself (MiniLM, seed-shaped) rather than taking the user's file.</summary>
+    public bool BuiltIn { get; init; } = true;
+
     /// <summary>Sequence length of the MiniLM demo: what it was trained with, and room for every calibration sentence.</summary>
     public const int SequenceLength = MiniLmModel.DefaultSequenceLength;
 
@@ -48,7 +51,7 @@ public sealed record DemoModel(
                 return new DemoModel("bert_demo", bert, [], null,
                     "BERT-shaped synthetic ONNX, the seed's interface (input_names, input_mask, segment_ids INT64 [-1,256]), random weights");
             default:
-                return File.Exists(model) ? new DemoModel(ModelNames.FromFileName(model), Path.GetFullPath(model), [], null, "your model") : null;
+                return File.Exists(model) ? new DemoModel(ModelNames.FromFileName(model), Path.GetFullPath(model), [], null, "your model") { BuiltIn = false } : null;
         }
     }
 

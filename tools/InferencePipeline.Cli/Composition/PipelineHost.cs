@@ -20,7 +20,8 @@ namespace InferencePipeline.Cli.Composition;
 /// A bus the CLI talks through, and what it hears. <see cref="InProcessAsync"/> composes every service
 /// of the system in this process over the in-memory transport, with the embedded inference server on a
 /// free port: the same consumers the AppHost runs as separate processes over RabbitMQ.
-/// <see cref="RemoteAsync"/> only joins an existing RabbitMQ to send requests and hear events.
+/// <see cref="RemoteAsync"/> only joins an existing RabbitMQ to send requests and hear events (a client that
+/// triggers pipelines by message rather than through the HTTP API).
 /// </summary>
 public sealed class PipelineHost : IAsyncDisposable
 {
@@ -41,6 +42,9 @@ public sealed class PipelineHost : IAsyncDisposable
 
     public Uri? InferenceServerAddress => _server?.GrpcAddress;
 
+    /// <summary>The first allowed model root, the current directory unless an override says otherwise.</summary>
+    public const string DemoModelRootKey = $"{ModelIntakeOptions.Section}:AllowedRoots:0";
+
     /// <param name="root">The artifact root; the embedded server's model repository is its <c>model-repository</c> folder.</param>
     /// <param name="overrides">Extra configuration (e.g. <c>Pipeline:OrtTuner:WindowMs</c>), applied last.</param>
     public static async Task<PipelineHost> InProcessAsync(string root, CancellationToken ct, IReadOnlyDictionary<string, string?>? overrides = null)
@@ -58,6 +62,8 @@ public sealed class PipelineHost : IAsyncDisposable
             ["Pipeline:InferenceServer:ModelRepository"] = repository,
             // The server starts with this process: until the JIT settles, the first config profiled reads low.
             ["Pipeline:Profiler:WarmupLimit"] = "00:00:20",
+            // The user runs the demo on their own files: those under the current directory may be read.
+            [DemoModelRootKey] = Directory.GetCurrentDirectory(),
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -28,5 +28,11 @@ public sealed class RedisSagaOptions<TSaga>
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>
+    /// How long an instance stays once saved in its current shape; null: for good. A finished pipeline is kept for
+    /// the retention and then dropped by Redis itself, while one still running never expires.
+    /// </summary>
+    public Func<TSaga, TimeSpan?> ExpireAfter { get; init; } = _ => null;
+
     public RedisKey Key(Guid id) => KeyPrefix + id.ToString("D");
 }

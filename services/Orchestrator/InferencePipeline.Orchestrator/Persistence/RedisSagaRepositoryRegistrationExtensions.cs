@@ -12,8 +12,9 @@ public static class RedisSagaRepositoryRegistrationExtensions
     /// Persists <typeparamref name="TSaga"/> in Redis through the container's <c>IConnectionMultiplexer</c>
     /// (MassTransit.Redis is not available here; this is our own, optimistic-only repository).
     /// </summary>
+    /// <param name="options">Where instances live and how long, built from the container (settings such as a retention).</param>
     public static ISagaRegistrationConfigurator<TSaga> RedisRepository<TSaga>(this ISagaRegistrationConfigurator<TSaga> configurator,
-        RedisSagaOptions<TSaga> options)
+        Func<IServiceProvider, RedisSagaOptions<TSaga>> options)
         where TSaga : class, ISagaVersion
     {
         configurator.Repository(repository =>

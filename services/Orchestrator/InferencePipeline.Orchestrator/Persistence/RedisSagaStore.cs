@@ -16,8 +16,15 @@ public sealed class RedisSagaStore<TSaga>(IConnectionMultiplexer redis, RedisSag
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
+    // ARGV[4] / ARGV[3]: milliseconds the instance lives from now, 0 for good (RedisSagaOptions.ExpireAfter).
     private const string InsertScript = """
-        if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
+        local stored
+        if tonumber(ARGV[4]) > 0 then
+          stored = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[4])
+        else
+          stored = redis.call('SET', KEYS[1], ARGV[1], 'NX')
+        end
+        if stored then
           redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
           return 1
         end
@@ -28,7 +35,11 @@ public sealed class RedisSagaStore<TSaga>(IConnectionMultiplexer redis, RedisSag
         local current = redis.call('GET', KEYS[1])
         if not current then return -1 end
         if tonumber(cjson.decode(current)['Version']) ~= tonumber(ARGV[1]) then return 0 end
-        redis.call('SET', KEYS[1], ARGV[2])
+        if tonumber(ARGV[3]) > 0 then
+          redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+        else
+          redis.call('SET', KEYS[1], ARGV[2])
+        end
         return 1
         """;
 
@@ -49,7 +60,7 @@ public sealed class RedisSagaStore<TSaga>(IConnectionMultiplexer redis, RedisSag
         var json = JsonSerializer.Serialize(saga, options.Json);
         var inserted = (long)await Database.ScriptEvaluateAsync(InsertScript,
             [options.Key(saga.CorrelationId), options.IndexKey],
-            [json, _time.GetUtcNow().ToUnixTimeMilliseconds(), saga.CorrelationId.ToString("D")]).ConfigureAwait(false);
+            [json, _time.GetUtcNow().ToUnixTimeMilliseconds(), saga.CorrelationId.ToString("D"), ExpiryMilliseconds(saga)]).ConfigureAwait(false);
         if (inserted == 1)
             return true;
         saga.Version = 0;
@@ -69,7 +80,7 @@ public sealed class RedisSagaStore<TSaga>(IConnectionMultiplexer redis, RedisSag
         saga.Version = loadedVersion + 1;
         var json = JsonSerializer.Serialize(saga, options.Json);
         var result = (long)await Database.ScriptEvaluateAsync(UpdateScript,
-            [options.Key(saga.CorrelationId)], [loadedVersion, json]).ConfigureAwait(false);
+            [options.Key(saga.CorrelationId)], [loadedVersion, json, ExpiryMilliseconds(saga)]).ConfigureAwait(false);
         if (result == 1)
             return;
 
@@ -89,23 +100,53 @@ public sealed class RedisSagaStore<TSaga>(IConnectionMultiplexer redis, RedisSag
     }
 
     /// <summary>The most recently created instances, newest first; ids whose key is gone are skipped.</summary>
-    public async Task<IReadOnlyList<TSaga>> ListRecentAsync(int count)
+    public async Task<IReadOnlyList<TSaga>> ListRecentAsync(int count) => (await ListPageAsync(count, after: null).ConfigureAwait(false)).Items;
+
+    /// <summary>
+    /// Up to <paramref name="count"/> instances created before <paramref name="after"/> (the newest when null), newest
+    /// first, and where the next page starts. Index entries whose instance has expired are dropped from the index as
+    /// they are met, so a page can hold fewer than <paramref name="count"/> while later pages still have some.
+    /// </summary>
+    public async Task<SagaPage<TSaga>> ListPageAsync(int count, SagaIndexPosition? after)
     {
         if (count <= 0)
-            return [];
-        var ids = await Database.SortedSetRangeByRankAsync(options.IndexKey, 0, count - 1, Order.Descending).ConfigureAwait(false);
-        if (ids.Length == 0)
-            return [];
-        var keys = ids.Select(id => (RedisKey)(options.KeyPrefix + id.ToString())).ToArray();
-        var values = await Database.StringGetAsync(keys).ConfigureAwait(false);
+            return new SagaPage<TSaga>([], null);
+
+        var db = Database;
+        // Entries sharing the cursor's score may sit before it; fetch enough to step over all of them.
+        var ties = after is null ? 0 : await db.SortedSetLengthAsync(options.IndexKey, after.Score, after.Score).ConfigureAwait(false);
+        var entries = await db.SortedSetRangeByScoreWithScoresAsync(options.IndexKey, double.NegativeInfinity,
+            after?.Score ?? double.PositiveInfinity, Exclude.None, Order.Descending, 0, count + 1 + ties).ConfigureAwait(false);
+        var candidates = entries
+            .Where(e => after is null || after.Precedes((long)e.Score, e.Element.ToString()))
+            .Take(count + 1)
+            .ToList();
+        var page = candidates.Take(count).ToList();
+        if (page.Count == 0)
+            return new SagaPage<TSaga>([], null);
+
+        var keys = page.Select(e => (RedisKey)(options.KeyPrefix + e.Element.ToString())).ToArray();
+        var values = await db.StringGetAsync(keys).ConfigureAwait(false);
         var sagas = new List<TSaga>(values.Length);
+        var expired = new List<RedisValue>();
         for (var i = 0; i < values.Length; i++)
         {
-            if (!values[i].IsNullOrEmpty)
-                sagas.Add(Deserialize(values[i]!, Guid.Parse(ids[i].ToString())));
+            if (values[i].IsNullOrEmpty)
+                expired.Add(page[i].Element);
+            else
+                sagas.Add(Deserialize(values[i]!, Guid.Parse(page[i].Element.ToString())));
         }
-        return sagas;
+
+        if (expired.Count > 0)
+            await db.SortedSetRemoveAsync(options.IndexKey, [.. expired]).ConfigureAwait(false);
+
+        var last = page[^1];
+        var next = candidates.Count > count ? new SagaIndexPosition((long)last.Score, Guid.Parse(last.Element.ToString())) : null;
+        return new SagaPage<TSaga>(sagas, next);
     }
+
+    private long ExpiryMilliseconds(TSaga saga) =>
+        options.ExpireAfter(saga) is { } expiry ? Math.Max(1, (long)expiry.TotalMilliseconds) : 0;
 
     private TSaga Deserialize(string json, Guid id)
     {

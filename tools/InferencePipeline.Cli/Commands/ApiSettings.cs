@@ -1,0 +1,19 @@
+using System.ComponentModel;
+using InferencePipeline.Cli.Remote;
+using Spectre.Console.Cli;
+
+namespace InferencePipeline.Cli.Commands;
+
+/// <summary>Where the orchestrator's HTTP API is and the key it wants: shared by run, status, cancel and watch.</summary>
+public class ApiSettings : CommandSettings
+{
+    [CommandOption("--api <URL>")]
+    [Description("The orchestrator's base URL (default: $" + OrchestratorClient.ApiVariable + ", else " + OrchestratorClient.DefaultApi + ").")]
+    public string? Api { get; init; }
+
+    [CommandOption("--api-key <KEY>")]
+    [Description("The orchestrator's API key, the AppHost's 'api-key' parameter (a secret on the dashboard) (default: $" + OrchestratorClient.ApiKeyVariable + ").")]
+    public string? ApiKey { get; init; }
+
+    public OrchestratorClient CreateClient() => OrchestratorClient.Create(Api, ApiKey);
+}
