@@ -1,5 +1,6 @@
 using InferencePipeline.Cli.Composition;
 using InferencePipeline.Contracts;
+using InferencePipeline.PretrainedModels;
 
 namespace InferencePipeline.EndToEndTests;
 
@@ -13,8 +14,13 @@ public sealed class RealModelPipelineTests : IAsyncLifetime
     private readonly string _root = Directory.CreateTempSubdirectory("inferpipe-e2e-minilm-").FullName;
     private PipelineHost _host = null!;
 
-    public async Task InitializeAsync() =>
-        _host = await PipelineHost.InProcessAsync(_root, CancellationToken.None, TestRequests.FastStages);
+    public async Task InitializeAsync()
+    {
+        // The model comes from the package cache, outside the folders a pipeline may read by default.
+        var (key, folder) = DemoModel.ReadableFolder(MiniLmModel.Locate().ModelPath);
+        var settings = new Dictionary<string, string?>(TestRequests.FastStages) { [key] = folder };
+        _host = await PipelineHost.InProcessAsync(_root, CancellationToken.None, settings);
+    }
 
     public async Task DisposeAsync()
     {

@@ -43,7 +43,8 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
 
         if (demo.BuiltIn)
         {
-            roots[$"{ModelIntakeOptions.Section}:AllowedRoots:1"] = Path.GetDirectoryName(demo.ModelPath);
+            var (key, folder) = DemoModel.ReadableFolder(demo.ModelPath);
+            roots[key] = folder;
         }
         else if (new ModelSourcePolicy(new ArtifactStore(output), roots.Values.OfType<string>()).Problem(demo.ModelPath, requireArtifactExists: false) is not null)
         {

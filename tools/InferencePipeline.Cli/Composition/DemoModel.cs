@@ -1,3 +1,4 @@
+using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
 using InferencePipeline.Onnx;
 using InferencePipeline.OrtTuner.Trials;
@@ -32,6 +33,13 @@ public sealed record DemoModel(
 
     /// <summary>Whether the demo prepared the model itself (MiniLM, seed-shaped) rather than taking the user's file.</summary>
     public bool BuiltIn { get; init; } = true;
+
+    /// <summary>
+    /// The setting that lets the pipeline read a model from <paramref name="modelPath"/>'s folder: a built-in model lives
+    /// outside the current directory (the package cache, the demo's output), which is all the demo allows otherwise.
+    /// </summary>
+    public static KeyValuePair<string, string?> ReadableFolder(string modelPath) =>
+        new($"{ModelIntakeOptions.Section}:AllowedRoots:1", Path.GetDirectoryName(Path.GetFullPath(modelPath)));
 
     /// <summary>Sequence length of the MiniLM demo: what it was trained with, and room for every calibration sentence.</summary>
     public const int SequenceLength = MiniLmModel.DefaultSequenceLength;
