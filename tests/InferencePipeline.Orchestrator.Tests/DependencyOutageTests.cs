@@ -16,8 +16,8 @@ namespace InferencePipeline.Orchestrator.Tests;
 
 /// <summary>
 /// The API while Redis or RabbitMQ is down: a 503 problem body with Retry-After that names the dependency,
-/// never the client library's exception text. Real servers: a Redis port nobody listens on, and a private
-/// RabbitMQ stopped after the orchestrator has connected to it.
+/// never the client library's exception text. Real servers: a private Redis and a private RabbitMQ, each stopped after
+/// the orchestrator has connected to it.
 /// </summary>
 public sealed class DependencyOutageTests
 {
@@ -26,14 +26,25 @@ public sealed class DependencyOutageTests
     [Fact]
     public async Task Reads_during_a_redis_outage_are_a_503_naming_redis_with_retry_after()
     {
-        await using var app = await StartAsync(redis: $"127.0.0.1:{FreePort.Get()},connectTimeout=500", rabbitMq: null);
-        using var client = ClientFor(app);
+        // Started against a running Redis (a service waits for its servers at start), which then goes away.
+        var redis = new RedisServer();
+        await redis.InitializeAsync();
+        try
+        {
+            await using var app = await StartAsync(redis: redis.ConnectionString + ",connectTimeout=500", rabbitMq: null);
+            using var client = ClientFor(app);
+            await redis.DisposeAsync();
 
-        using var get = await client.GetAsync($"/pipelines/{Guid.NewGuid()}");
-        await AssertOutageAsync(get, "Redis");
+            using var get = await client.GetAsync($"/pipelines/{Guid.NewGuid()}");
+            await AssertOutageAsync(get, "Redis");
 
-        using var list = await client.GetAsync("/pipelines");
-        await AssertOutageAsync(list, "Redis");
+            using var list = await client.GetAsync("/pipelines");
+            await AssertOutageAsync(list, "Redis");
+        }
+        finally
+        {
+            await redis.DisposeAsync();
+        }
     }
 
     [Fact]

@@ -47,6 +47,8 @@ public sealed class HostProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Information";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        // The orchestrator refuses to start without its API key; these tests are about the faults after that check.
+        start.Environment["Pipeline__Api__Key"] = "startup-fault-tests-key-0123456789";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
