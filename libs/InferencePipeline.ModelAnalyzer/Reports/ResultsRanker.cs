@@ -5,15 +5,16 @@ namespace InferencePipeline.ModelAnalyzer.Reports;
 
 /// <summary>
 /// Model Analyzer's analyze step for one model: check every measurement against the constraints, then rank the
-/// candidates that pass by the weighted objectives. Candidates are the Triton search configs (the pipeline deploys
-/// one of those) or, with <c>defaultIsCandidate</c>, every config including the default, as Model Analyzer ranks them.
+/// candidates that pass by the weighted objectives. Candidates are every config measured, the default and the ORT-tuned
+/// one included, as Model Analyzer ranks them (so a pipeline never deploys a config its own baseline beat), or, without
+/// <c>defaultIsCandidate</c>, only the Triton search configs.
 /// </summary>
 public static class ResultsRanker
 {
-    /// <summary>The pipeline's analysis of its profile results.</summary>
+    /// <summary>The pipeline's analysis of its profile results: the best of every measured config is what it deploys.</summary>
     /// <exception cref="AnalysisException">No search measurement exists, none meets the constraints, or an objective is unknown.</exception>
     public static ResultsAnalysis Analyze(ProfileResults results, PipelineConstraints constraints, IReadOnlyList<Objective> objectives) =>
-        Analyze(results.ModelName, results.Measurements, ConstraintSet.From(constraints), objectives, defaultIsCandidate: false);
+        Analyze(results.ModelName, results.Measurements, ConstraintSet.From(constraints), objectives, defaultIsCandidate: true);
 
     /// <param name="topConfigs">How many configs <see cref="ResultsAnalysis.TopConfigs"/> holds; 0 for all.</param>
     public static ResultsAnalysis Analyze(

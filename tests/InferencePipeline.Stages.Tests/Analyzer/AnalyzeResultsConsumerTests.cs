@@ -67,7 +67,7 @@ public sealed class AnalyzeResultsConsumerTests
         var failed = Assert.IsType<StageFailed>(stage.Published<StageFailed>());
         Assert.Equal(PipelineStage.Analyzing, failed.Stage);
         Assert.Contains("p99 <= 2 ms", failed.Reason);
-        Assert.Contains("lowest p99 seen is 8 ms", failed.Reason);
+        Assert.Contains("lowest p99 seen is 7 ms (bert_ort at concurrency 1)", failed.Reason);
         Assert.False(stage.Store.Exists(ArtifactStore.UriFor(id, "analyzer", "report.html")));
     }
 
