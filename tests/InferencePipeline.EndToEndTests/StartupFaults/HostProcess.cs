@@ -99,6 +99,21 @@ public sealed class HostProcess : IAsyncDisposable
             return false;
         }, timeout, $"the host to log '{text}':\n{Describe()}");
 
+    /// <summary>The operating system's id of the process.</summary>
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>
+    /// Kills the host with SIGKILL, as the kernel's OOM killer or a node failure would: no shutdown, no flush, no
+    /// message acknowledged or settled; returns once the process is gone.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
