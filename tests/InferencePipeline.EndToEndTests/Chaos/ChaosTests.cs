@@ -24,6 +24,9 @@ public sealed class ChaosTests(ServiceCluster cluster, ITestOutputHelper output)
 
     private const int KillSearchPoints = 4 * 3;
 
+    /// <summary><see cref="TestRequests.TinySearch"/>: default + ORT-tuned + one search config, at 2 concurrencies.</summary>
+    private const int TinySearchPoints = 3 * 2;
+
     [Fact]
     public async Task Profiler_killed_mid_profile_and_started_again_completes_with_every_measurement_once()
     {
@@ -77,6 +80,64 @@ public sealed class ChaosTests(ServiceCluster cluster, ITestOutputHelper output)
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {final.State}");
         await AssertEveryPointOnceAsync(request, final, KillSearchPoints);
     }
+
+    [Fact]
+    public async Task Ort_tuner_killed_mid_tuning_and_started_again_completes_with_every_measurement_once()
+    {
+        var request = TestRequests.For(TestModels.Add, "add_kill_tuner");
+        var trialsBefore = TunerLog(IsTrial);
+        var clock = Stopwatch.StartNew();
+        await cluster.Api.StartAsync(request);
+
+        // Killed right after its first trial of this pipeline: the others (each a session and its windows) are still to come.
+        await Eventually.TrueAsync(() => TunerLog(IsTrial) > trialsBefore, RunTimeout, $"the tuner's first trial:\n{cluster.Describe()}");
+        var chosenBefore = TunerLog(IsChoice);
+        var pid = await cluster.KillAsync("OrtTuner");
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: SIGKILL OrtTuner (pid {pid}) after {TunerLog(IsTrial) - trialsBefore} trial(s) of this pipeline, " +
+            $"{chosenBefore} choices made by then in all runs");
+        await cluster.StartAsync("OrtTuner");
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: OrtTuner started again");
+
+        var final = await WaitForEndAsync(request);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {final.State}; the tuner chose {TunerLog(IsChoice) - chosenBefore} time(s) for this pipeline after the kill");
+        await AssertEveryPointOnceAsync(request, final, TinySearchPoints);
+        // The killed tuner never finished: the one choice is the restarted tuner's.
+        Assert.Equal(1, TunerLog(IsChoice) - chosenBefore);
+        Assert.Single(cluster.LogOf("OrtTuner"), l => IsChoice(l) && l.Contains(request.PipelineId.ToString(), StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A stage host hung (SIGSTOP) before the run reaches it, then SIGKILLed once the saga has sent it the command: the
+    /// command, delivered to the hung host or waiting for it, goes back to the queue and the restarted host handles it once.
+    /// </summary>
+    [Theory]
+    [InlineData("Converter", PipelineStage.Converting)]
+    [InlineData("Analyzer", PipelineStage.Analyzing)]
+    [InlineData("Deployer", PipelineStage.Deploying)]
+    public async Task Stage_killed_holding_its_command_and_started_again_completes_the_pipeline_once(string stage, PipelineStage at)
+    {
+        var request = TestRequests.For(TestModels.Add, $"add_kill_{stage.ToLowerInvariant()}");
+        var clock = Stopwatch.StartNew();
+        cluster.Freeze(stage);
+        await cluster.Api.StartAsync(request);
+
+        var before = await cluster.Api.WaitForAsync(request.PipelineId, s => s.Stage == at, RunTimeout, cluster.Describe);
+        Assert.False(before.Finished, $"the pipeline ended before the kill: {before.State} {before.FailureReason}");
+        var pid = await cluster.KillAsync(stage);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: SIGKILL {stage} (pid {pid}, stopped since the start) with the pipeline at {before.Stage}");
+        await cluster.StartAsync(stage);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {stage} started again");
+
+        var final = await WaitForEndAsync(request);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {final.State}");
+        await AssertEveryPointOnceAsync(request, final, TinySearchPoints);
+    }
+
+    private int TunerLog(Func<string, bool> kind) => cluster.LogOf("OrtTuner").Count(kind);
+
+    private static bool IsTrial(string line) => line.Contains(" ORT trial ", StringComparison.Ordinal);
+
+    private static bool IsChoice(string line) => line.Contains(": ORT tuning of ", StringComparison.Ordinal);
 
     private async Task<PipelineStatus> WaitForMeasurementsAsync(StartPipeline request, int count)
     {

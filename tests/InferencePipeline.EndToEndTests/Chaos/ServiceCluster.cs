@@ -94,6 +94,15 @@ public sealed class ServiceCluster : IAsyncLifetime
         return id;
     }
 
+    /// <summary>SIGSTOPs a running service host: it keeps its broker connection and any command delivered to it, and does no work.</summary>
+    public void Freeze(string name)
+    {
+        lock (_gate)
+        {
+            _running[name].Freeze();
+        }
+    }
+
     /// <summary>Stops a service host for good (a replica a test added).</summary>
     public async Task StopAsync(string name)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using InferencePipeline.Testing;
 
 namespace InferencePipeline.EndToEndTests.StartupFaults;
@@ -112,6 +113,26 @@ public sealed class HostProcess : IAsyncDisposable
     {
         _process.Kill(entireProcessTree: false);
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
+    /// SIGSTOP: the process stays, with its connections open and whatever the broker delivered to it, and does nothing
+    /// more until it is killed (a hung host). Unix only.
+    /// </summary>
+    public void Freeze()
+    {
+        if (Signals.Send(_process.Id, Signals.Stop) != 0)
+        {
+            throw new InvalidOperationException($"SIGSTOP to {_process.Id} failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
+    private static class Signals
+    {
+        public const int Stop = 19;
+
+        [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+        public static extern int Send(int pid, int signal);
     }
 
     public async ValueTask DisposeAsync()
