@@ -90,7 +90,8 @@ public sealed class ChaosTests(ServiceCluster cluster, ITestOutputHelper output)
         await cluster.Api.StartAsync(request);
 
         // Killed right after its first trial of this pipeline: the others (each a session and its windows) are still to come.
-        await Eventually.TrueAsync(() => TunerLog(IsTrial) > trialsBefore, RunTimeout, $"the tuner's first trial:\n{cluster.Describe()}");
+        await Eventually.ValueAsync(() => Task.FromResult(TunerLog(IsTrial)), trials => trials > trialsBefore, RunTimeout,
+            _ => $"the tuner's first trial:\n{cluster.Describe()}");
         var chosenBefore = TunerLog(IsChoice);
         var pid = await cluster.KillAsync("OrtTuner");
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: SIGKILL OrtTuner (pid {pid}) after {TunerLog(IsTrial) - trialsBefore} trial(s) of this pipeline, " +
@@ -119,14 +120,22 @@ public sealed class ChaosTests(ServiceCluster cluster, ITestOutputHelper output)
         var request = TestRequests.For(TestModels.Add, $"add_kill_{stage.ToLowerInvariant()}");
         var clock = Stopwatch.StartNew();
         cluster.Freeze(stage);
-        await cluster.Api.StartAsync(request);
-
-        var before = await cluster.Api.WaitForAsync(request.PipelineId, s => s.Stage == at, RunTimeout, cluster.Describe);
+        PipelineStatus before;
+        try
+        {
+            await cluster.Api.StartAsync(request);
+            before = await cluster.Api.WaitForAsync(request.PipelineId, s => s.Stage == at, RunTimeout, cluster.Describe);
+        }
+        finally
+        {
+            // Whatever happened, the next test finds the stage running.
+            var pid = await cluster.KillAsync(stage);
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: SIGKILL {stage} (pid {pid}, stopped since the start)");
+            await cluster.StartAsync(stage);
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {stage} started again");
+        }
         Assert.False(before.Finished, $"the pipeline ended before the kill: {before.State} {before.FailureReason}");
-        var pid = await cluster.KillAsync(stage);
-        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: SIGKILL {stage} (pid {pid}, stopped since the start) with the pipeline at {before.Stage}");
-        await cluster.StartAsync(stage);
-        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {stage} started again");
+        Assert.Equal(at, before.Stage);
 
         var final = await WaitForEndAsync(request);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {final.State}");
@@ -156,7 +165,10 @@ public sealed class ChaosTests(ServiceCluster cluster, ITestOutputHelper output)
     /// </summary>
     private async Task AssertEveryPointOnceAsync(StartPipeline request, PipelineStatus final, int expected)
     {
-        Assert.True(final.State == "Completed", $"{final.State}: {final.FailureReason}\n{cluster.Describe()}");
+        if (final.State != "Completed")
+        {
+            Assert.Fail($"{final.State}: {final.FailureReason}\n{cluster.Describe()}");
+        }
         var pipelineDirectory = Path.Combine(cluster.ArtifactsRoot, request.PipelineId.ToString("N"));
         var resultsFile = Assert.Single(Directory.GetFiles(pipelineDirectory, "results.json", SearchOption.AllDirectories));
         var results = ProfileResults.FromJson(await File.ReadAllTextAsync(resultsFile));
@@ -175,8 +187,11 @@ public sealed class ChaosTests(ServiceCluster cluster, ITestOutputHelper output)
         Assert.Equal(expected, checkpoints);
         Assert.Equal(expected, final.MeasurementsDone);
         var measuredTwice = logged.GroupBy(m => m.Point).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        Assert.True(measuredTwice.Count == 0, $"measured twice: {string.Join(", ", measuredTwice)}:\n{string.Join("\n", logged)}\n" +
-            string.Join("\n", cluster.LogOf("TritonProfiler").Where(l => l.Contains(request.ModelName, StringComparison.Ordinal))));
+        if (measuredTwice.Count > 0)
+        {
+            Assert.Fail($"measured twice: {string.Join(", ", measuredTwice)}:\n" +
+                string.Join("\n", cluster.LogOf("TritonProfiler").Where(l => l.Contains(request.ModelName, StringComparison.Ordinal))));
+        }
 
         Assert.Single(Directory.GetFiles(pipelineDirectory, "Optimal_Results.png", SearchOption.AllDirectories));
         var deployed = Path.Combine(cluster.ModelRepository, request.ModelName);

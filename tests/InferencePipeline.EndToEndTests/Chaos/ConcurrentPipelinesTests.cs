@@ -46,7 +46,10 @@ public sealed class ConcurrentPipelinesTests(ServiceCluster cluster, ITestOutput
 
             foreach (var final in finals)
             {
-                Assert.True(final.State == "Completed", $"{final.ModelName}: {final.State} {final.FailureReason}\n{cluster.Describe()}");
+                if (final.State != "Completed")
+                {
+                    Assert.Fail($"{final.ModelName}: {final.State} {final.FailureReason}\n{cluster.Describe()}");
+                }
                 Assert.Equal(PointsPerRun, final.MeasurementsDone);
             }
 

@@ -15,6 +15,7 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
+    private volatile bool _disposed;
 
     private HostProcess(Process process)
     {
@@ -64,6 +65,7 @@ public sealed class HostProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) host._stdout.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) host._stderr.Enqueue(e.Data); };
         process.Start();
+        host.Id = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return host;
@@ -100,10 +102,10 @@ public sealed class HostProcess : IAsyncDisposable
             return false;
         }, timeout, $"the host to log '{text}':\n{Describe()}");
 
-    /// <summary>The operating system's id of the process.</summary>
-    public int Id => _process.Id;
+    /// <summary>The operating system's id of the process (kept: it is still wanted in messages after the process is gone).</summary>
+    public int Id { get; private set; }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _disposed || _process.HasExited;
 
     /// <summary>
     /// Kills the host with SIGKILL, as the kernel's OOM killer or a node failure would: no shutdown, no flush, no
@@ -151,6 +153,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
         finally
         {
+            _disposed = true;
             _process.Dispose();
         }
     }
