@@ -13,12 +13,15 @@ public static class Eventually
     public static Task TrueAsync(Func<bool> condition, TimeSpan timeout, string what) =>
         TrueAsync(() => Task.FromResult(condition()), timeout, what);
 
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
-        await ValueAsync(condition, holds => holds, timeout, _ => what);
+    /// <param name="interval">Between checks; longer than the default for a check that costs a request to another process.</param>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan? interval = null) =>
+        await ValueAsync(condition, holds => holds, timeout, _ => what, interval);
 
     /// <summary>Reads until <paramref name="done"/> holds for what was read, and returns that value.</summary>
     /// <param name="describe">The failure message, given the last value read.</param>
-    public static async Task<T> ValueAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, Func<T, string> describe)
+    /// <param name="interval">Between reads (<see cref="Interval"/> when not given).</param>
+    public static async Task<T> ValueAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, Func<T, string> describe,
+        TimeSpan? interval = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -34,7 +37,7 @@ public static class Eventually
                 throw new TimeoutException($"Not within {timeout.TotalSeconds:0.#} s: {describe(value)}");
             }
 
-            await Task.Delay(Interval);
+            await Task.Delay(interval ?? Interval);
         }
     }
 }

@@ -85,6 +85,18 @@ public sealed class LocalServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kills the server with SIGKILL, as a crash or an OOM kill would, and keeps its directory: a new process started
+    /// on the same directory and port finds its data (RabbitMQ's durable queues, Redis's append-only file). This
+    /// instance is done afterwards; do not dispose it, or the directory goes.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _process.Dispose();
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

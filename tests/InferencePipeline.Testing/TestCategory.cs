@@ -10,4 +10,10 @@ public static class TestCategory
 {
     public const string Name = "Category";
     public const string Timing = "Timing";
+
+    /// <summary>
+    /// Tests that run every service as its own OS process and kill processes (a stage host, RabbitMQ, Redis) mid-pipeline,
+    /// or start many pipelines at once. Slow (minutes) and heavy; they run alone, after the other collections.
+    /// </summary>
+    public const string Chaos = "Chaos";
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using InferencePipeline.Testing;
 
 namespace InferencePipeline.EndToEndTests.StartupFaults;
@@ -14,6 +15,7 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
+    private volatile bool _disposed;
 
     private HostProcess(Process process)
     {
@@ -63,6 +65,7 @@ public sealed class HostProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) host._stdout.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) host._stderr.Enqueue(e.Data); };
         process.Start();
+        host.Id = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return host;
@@ -99,6 +102,41 @@ public sealed class HostProcess : IAsyncDisposable
             return false;
         }, timeout, $"the host to log '{text}':\n{Describe()}");
 
+    /// <summary>The operating system's id of the process (kept: it is still wanted in messages after the process is gone).</summary>
+    public int Id { get; private set; }
+
+    public bool HasExited => _disposed || _process.HasExited;
+
+    /// <summary>
+    /// Kills the host with SIGKILL, as the kernel's OOM killer or a node failure would: no shutdown, no flush, no
+    /// message acknowledged or settled; returns once the process is gone.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
+    /// SIGSTOP: the process stays, with its connections open and whatever the broker delivered to it, and does nothing
+    /// more until it is killed (a hung host). Unix only.
+    /// </summary>
+    public void Freeze()
+    {
+        if (Signals.Send(_process.Id, Signals.Stop) != 0)
+        {
+            throw new InvalidOperationException($"SIGSTOP to {_process.Id} failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
+    private static class Signals
+    {
+        public const int Stop = 19;
+
+        [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+        public static extern int Send(int pid, int signal);
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -115,6 +153,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
         finally
         {
+            _disposed = true;
             _process.Dispose();
         }
     }
