@@ -47,7 +47,8 @@ public sealed class DeployModelConsumer(
             ? server.Value.GrpcAddress
             : new Uri(request.Target.Endpoint);
         var (document, modelPath) = ReadChosenEntry(request, servedName);
-        var inputData = LoadInputData(request);
+        var inputData = PipelineInputData.Load(request.InputDataUri, artifacts,
+            "Give perf_analyzer's --input-data JSON, or leave InputDataUri out to smoke-test on generated inputs.")?.Data;
 
         var repositoryUri = ArtifactStore.UriFor(request.PipelineId, Stage, RepositoryFolder);
         await ModelRepositoryLayout.CreateEntryAsync(artifacts.PathFor(repositoryUri), servedName, modelPath, document, 1, ct);
@@ -151,25 +152,6 @@ public sealed class DeployModelConsumer(
     /// What the server loaded is unloaded again when the answer is wrong or cannot be had; transient faults
     /// propagate for a retry.
     /// </summary>
-    /// <summary>The request's real inputs (perf_analyzer JSON) for the smoke inference; null: generated inputs.</summary>
-    private PerfAnalyzerInputData? LoadInputData(DeployModel request)
-    {
-        if (string.IsNullOrWhiteSpace(request.InputDataUri))
-        {
-            return null;
-        }
-
-        try
-        {
-            return PerfAnalyzerInputData.Load(ModelSource.ResolveLocalPath(request.InputDataUri, artifacts, "input data"));
-        }
-        catch (Exception e) when (e is FileNotFoundException or NotSupportedException or ArtifactUriException or InputDataException)
-        {
-            throw new StageFailedException(
-                $"Cannot use the input data '{request.InputDataUri}': {e.Message.TrimEnd('.')}. Give perf_analyzer's --input-data JSON, or leave InputDataUri out to smoke-test on generated inputs.", e);
-        }
-    }
-
     private async Task<OutputComparison> ServeAndCheckAsync(
         StageRun<DeployModel> run, Uri endpoint, string servedName, ModelConfig config, string modelPath, IReadOnlyList<TensorSpec>? sizes, PerfAnalyzerInputData? inputData)
     {

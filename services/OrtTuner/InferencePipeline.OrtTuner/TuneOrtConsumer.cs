@@ -31,14 +31,15 @@ public sealed class TuneOrtConsumer(ArtifactStore store, IOptions<OrtTunerOption
         var settings = options.Value;
         StageFailedException.ThrowIfProblem(ModelNames.Problem(request.ModelName));
         var (modelPath, model) = Inspect(request);
-        var (inputData, inputDataPath) = LoadInputData(request);
+        var inputData = PipelineInputData.Load(request.InputDataUri, store,
+            "Give perf_analyzer's --input-data JSON ({\"data\": [{\"INPUT\": [...]}, ...]}) as an artifacts/ URI or a local path, or leave InputDataUri out to tune on generated inputs.");
         var defaultConfig = await ReadDefaultConfigAsync(request, ct);
         string work = store.PathFor(OrtTunerArtifacts.Work(request.PipelineId));
         OrtTuningResult result;
         try
         {
-            var inputs = TuningInputs.Resolve(request.Inputs, model.Inputs, shapes: null, inputData);
-            var job = new OrtTuningJob(modelPath, inputs, inputData, inputDataPath, work);
+            var inputs = TuningInputs.Resolve(request.Inputs, model.Inputs, shapes: null, inputData?.Data);
+            var job = new OrtTuningJob(modelPath, inputs, inputData?.Data, inputData?.Path, work);
             result = await new OrtTuning(settings, job, logger, run.ProgressAsync).RunAsync(ct);
             await TunedEntry.WriteAsync(store.PathFor(OrtTunerArtifacts.Repository(request.PipelineId)), request.ModelName,
                 result.ChosenModelPath, defaultConfig, result.Chosen.Settings, ct);
@@ -104,27 +105,6 @@ public sealed class TuneOrtConsumer(ArtifactStore store, IOptions<OrtTunerOption
         catch (Exception e) when (e is FileNotFoundException or NotSupportedException or ArtifactUriException or ArgumentException or InvalidModelException)
         {
             throw new StageFailedException($"Cannot tune '{request.OnnxUri}': {e.Message.TrimEnd('.')}. Send the OnnxUri the converter published in ModelConverted.", e);
-        }
-    }
-
-    /// <summary>The request's real inputs (perf_analyzer JSON) and their local path, or none.</summary>
-    private (PerfAnalyzerInputData? Data, string? Path) LoadInputData(TuneOrt request)
-    {
-        if (string.IsNullOrWhiteSpace(request.InputDataUri))
-        {
-            return (null, null);
-        }
-
-        try
-        {
-            var path = ModelSource.ResolveLocalPath(request.InputDataUri, store, "input data");
-            return (PerfAnalyzerInputData.Load(path), path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or NotSupportedException or ArtifactUriException or InputDataException)
-        {
-            throw new StageFailedException(
-                $"Cannot use the input data '{request.InputDataUri}': {e.Message.TrimEnd('.')}. Give perf_analyzer's --input-data JSON " +
-                "({\"data\": [{\"INPUT\": [...]}, ...]}) as an artifacts/ URI or a local path, or leave InputDataUri out to tune on generated inputs.", e);
         }
     }
 

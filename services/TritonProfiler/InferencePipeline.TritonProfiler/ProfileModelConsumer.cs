@@ -54,7 +54,9 @@ public sealed class ProfileModelConsumer(
         var request = run.Command;
         var ct = run.CancellationToken;
         StageFailedException.ThrowIfProblem(ProfileRequestValidation.Problem(request));
-        var inputDataFile = InputDataFile(request);
+        // Read once here, so bad data fails the stage before the server is touched; the load generator sends the file.
+        var inputDataFile = PipelineInputData.Load(request.InputDataUri, artifacts,
+            "Give perf_analyzer's --input-data JSON, or leave InputDataUri out to send random data.")?.Path;
         var space = await GenerateConfigsAsync(request, ct);
         var mode = request.SearchSpace.EffectiveMode == SearchMode.Quick ? ConfigSearchMode.Quick : ConfigSearchMode.Brute;
         var job = new ModelProfileJob(
@@ -115,30 +117,6 @@ public sealed class ProfileModelConsumer(
                                       or ArtifactUriException or ModelConfigFormatException)
         {
             throw new StageFailedException($"Cannot build the serving configs to profile: {e.Message}", e);
-        }
-    }
-
-    /// <summary>
-    /// The local path of the request's real inputs (perf_analyzer JSON), read once here so bad data fails the stage
-    /// before the server is touched; the load generator then sends them instead of random data.
-    /// </summary>
-    private string? InputDataFile(ProfileModel request)
-    {
-        if (string.IsNullOrWhiteSpace(request.InputDataUri))
-        {
-            return null;
-        }
-
-        try
-        {
-            var path = ModelSource.ResolveLocalPath(request.InputDataUri, artifacts, "input data");
-            PerfAnalyzerInputData.Load(path);
-            return path;
-        }
-        catch (Exception e) when (e is FileNotFoundException or NotSupportedException or ArtifactUriException or InputDataException)
-        {
-            throw new StageFailedException(
-                $"Cannot use the input data '{request.InputDataUri}': {e.Message.TrimEnd('.')}. Give perf_analyzer's --input-data JSON, or leave InputDataUri out to send random data.", e);
         }
     }
 
