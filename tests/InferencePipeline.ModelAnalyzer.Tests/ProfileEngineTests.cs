@@ -85,6 +85,18 @@ public sealed class ProfileEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task The_plateau_margin_is_the_measurements_stability_band()
+    {
+        // With a 1% band the 2-3% differences on the plateau are real, and the climb stops on it.
+        var narrow = await new ProfileEngine(new SurfaceMeasurer(PlateauThroughput), NoCheckpoints.Instance, SilentObserver.Instance)
+            .ProfileAsync(await JobAsync(ConfigSearchMode.Quick, "perf_analyzer_flags:\n  stability-percentage: 1\n"), CancellationToken.None);
+
+        Assert.Equal(0.01, (await JobAsync(ConfigSearchMode.Quick, "perf_analyzer_flags:\n  stability-percentage: 1\n")).NoiseMargin, 6);
+        Assert.Equal(0.10, (await JobAsync(ConfigSearchMode.Quick)).NoiseMargin, 6);
+        Assert.True(Best(narrow).Config.MaxBatchSize <= 16, $"with a 1% band the climb crossed the plateau to max_batch_size {Best(narrow).Config.MaxBatchSize}");
+    }
+
+    [Fact]
     public async Task On_a_flat_space_quick_search_takes_two_level_steps_then_stops()
     {
         var server = new SurfaceMeasurer((_, _) => 100);
@@ -165,7 +177,7 @@ public sealed class ProfileEngineTests : IDisposable
 
     private static ProfileMeasurement Best(IReadOnlyList<ProfileMeasurement> measurements) => measurements.MaxBy(m => m.Stats.ThroughputPerSec)!;
 
-    private async Task<ModelProfileJob> JobAsync(ConfigSearchMode mode)
+    private async Task<ModelProfileJob> JobAsync(ConfigSearchMode mode, string extraYaml = "")
     {
         if (!Directory.Exists(Path.Combine(_repository.Root, "add")))
         {
@@ -173,7 +185,7 @@ public sealed class ProfileEngineTests : IDisposable
         }
 
         var warnings = new List<string>();
-        var config = ModelAnalyzerYaml.Parse($"model_repository: {_repository.Root}\n{Yaml}", "t.yml", _repository.Root, warnings) with { SearchMode = mode };
+        var config = ModelAnalyzerYaml.Parse($"model_repository: {_repository.Root}\n{Yaml}\n{extraYaml}", "t.yml", _repository.Root, warnings) with { SearchMode = mode };
         return Assert.Single(ProfileJobFactory.Build(config, n => Path.Combine("out", n, ModelConfigFile.FileName), new GpuFallback(false, warnings.Add), warnings));
     }
 

@@ -90,7 +90,7 @@ public sealed class ProfileEngine(IServingMeasurer measurer, IMeasurementCheckpo
         public async Task ClimbAsync(IConfigGrid grid)
         {
             var order = new CandidateOrder(job.Constraints, job.Score);
-            var visited = await HillClimb.RunAsync(grid, order, coordinate => CandidateAsync(grid.At(coordinate)));
+            var visited = await HillClimb.RunAsync(grid, order, job.NoiseMargin, coordinate => CandidateAsync(grid.At(coordinate)));
             var fixedIdentities = job.Fixed.Select(c => c.Identity).ToHashSet(StringComparer.Ordinal);
             var ranked = visited
                 .Select(v => (Config: grid.At(v.Coordinate), v.Measurement))

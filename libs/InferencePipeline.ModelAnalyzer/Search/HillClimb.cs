@@ -9,24 +9,22 @@ namespace InferencePipeline.ModelAnalyzer.Search;
 /// A move that beats the best config seen so far always counts. On a CPU many configs serve within a few percent of
 /// each other and one measurement's noise is of that order, so a strict climb stops on the first flat stretch, often
 /// next to the origin (measured on the demo BERT: it kept a config at 0.75x of brute force's best). So a neighbour
-/// that falls short of the best so far by less than <see cref="PlateauTolerance"/> is a level step, and the walk takes
-/// up to <see cref="PlateauMoves"/> of them in a row before it stops: enough to cross a plateau to the slope beyond,
-/// few enough that the walk stays a small part of the space.
+/// that falls short of the best so far by less than the measurement's noise margin (its stability band) is a level
+/// step, and the walk takes up to <see cref="PlateauMoves"/> of them in a row before it stops: enough to cross a
+/// plateau to the slope beyond, few enough that the walk stays a small part of the space.
 /// </para>
 /// Every decision depends only on measured values, so a walk replayed from checkpoints takes the same path.
 /// </summary>
 public static class HillClimb
 {
-    /// <summary>How far under the best so far a neighbour may read and still be a level step: the sweep's own noise margin.</summary>
-    public const double PlateauTolerance = LoadSweep.MinimumGain;
-
     /// <summary>Level steps in a row before the walk stops.</summary>
     public const int PlateauMoves = 2;
 
+    /// <param name="noiseMargin">How far under the best so far (relative) a neighbour may read and still be a level step.</param>
     /// <param name="measure">Measures the config at a coordinate (or returns its checkpoint); called once per visited coordinate.</param>
     /// <returns>Every visited coordinate with its measurement, in visit order.</returns>
     public static async Task<IReadOnlyList<(int[] Coordinate, ProfileMeasurement Measurement)>> RunAsync(
-        IConfigGrid grid, CandidateOrder order, Func<int[], Task<ProfileMeasurement>> measure)
+        IConfigGrid grid, CandidateOrder order, double noiseMargin, Func<int[], Task<ProfileMeasurement>> measure)
     {
         var visited = new List<(int[] Coordinate, ProfileMeasurement Measurement)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -69,7 +67,7 @@ public static class HillClimb
                 best = step.Measurement;
                 levelMoves = 0;
             }
-            else if (levelMoves < PlateauMoves && order.Level(step.Measurement, best, PlateauTolerance))
+            else if (levelMoves < PlateauMoves && order.Level(step.Measurement, best, noiseMargin))
             {
                 levelMoves++;
             }
