@@ -56,6 +56,60 @@ public sealed class ProfileEngineTests : IDisposable
         Assert.Equal("add_config_default", quick[0].Config.Name);
     }
 
+    /// <summary>
+    /// A CPU-like space: from max_batch_size 2 to 16 every config serves within 3% of the others (one measurement's
+    /// noise), and the peak lies past that plateau at 64; more instances only contend. A strict climb stops on the
+    /// plateau at about 0.8 of the peak.
+    /// </summary>
+    private static double PlateauThroughput(PlannedServingConfig config, LoadPoint point)
+    {
+        var level = config.ModelBatch switch { 1 => 70, 2 => 100, 4 => 98, 8 => 101, 16 => 99, 32 => 120, 64 => 125, _ => 90 };
+        var saturation = Math.Min(1.0, point.Concurrency / (double)(config.ModelBatch * config.InstanceCount));
+        return level * (1 - 0.1 * (config.InstanceCount - 1)) * saturation;
+    }
+
+    [Fact]
+    public async Task Quick_search_crosses_a_plateau_of_configs_level_within_noise_to_the_peak_beyond()
+    {
+        var brute = await new ProfileEngine(new SurfaceMeasurer(PlateauThroughput), NoCheckpoints.Instance, SilentObserver.Instance)
+            .ProfileAsync(await JobAsync(ConfigSearchMode.Brute), CancellationToken.None);
+        var server = new SurfaceMeasurer(PlateauThroughput);
+
+        var quick = await new ProfileEngine(server, NoCheckpoints.Instance, SilentObserver.Instance)
+            .ProfileAsync(await JobAsync(ConfigSearchMode.Quick), CancellationToken.None);
+
+        Assert.Equal((64, 1), (Best(brute).Config.MaxBatchSize, Best(brute).Config.InstanceCount));
+        Assert.Equal((64, 1), (Best(quick).Config.MaxBatchSize, Best(quick).Config.InstanceCount));
+        Assert.True(quick.Count * 3 <= brute.Count, $"quick took {quick.Count} measurements, brute {brute.Count}");
+        Assert.Equal(server.Measured.Count, server.Measured.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task The_plateau_margin_is_the_measurements_stability_band()
+    {
+        // With a 1% band the 2-3% differences on the plateau are real, and the climb stops on it.
+        var narrow = await new ProfileEngine(new SurfaceMeasurer(PlateauThroughput), NoCheckpoints.Instance, SilentObserver.Instance)
+            .ProfileAsync(await JobAsync(ConfigSearchMode.Quick, "perf_analyzer_flags:\n  stability-percentage: 1\n"), CancellationToken.None);
+
+        Assert.Equal(0.01, (await JobAsync(ConfigSearchMode.Quick, "perf_analyzer_flags:\n  stability-percentage: 1\n")).NoiseMargin, 6);
+        Assert.Equal(0.10, (await JobAsync(ConfigSearchMode.Quick)).NoiseMargin, 6);
+        Assert.True(Best(narrow).Config.MaxBatchSize <= 16, $"with a 1% band the climb crossed the plateau to max_batch_size {Best(narrow).Config.MaxBatchSize}");
+    }
+
+    [Fact]
+    public async Task On_a_flat_space_quick_search_takes_two_level_steps_then_stops()
+    {
+        var server = new SurfaceMeasurer((_, _) => 100);
+
+        var quick = await new ProfileEngine(server, NoCheckpoints.Instance, SilentObserver.Instance)
+            .ProfileAsync(await JobAsync(ConfigSearchMode.Quick), CancellationToken.None);
+
+        // The origin and its two neighbours, then two level steps that each add two new neighbours: 7 candidates,
+        // besides the default; the final sweeps only revisit candidates.
+        Assert.Equal(HillClimb.PlateauMoves, 2);
+        Assert.Equal(1 + 7, quick.Select(m => m.Config.Name).Distinct().Count());
+    }
+
     [Fact]
     public async Task An_interrupted_profile_resumes_from_its_checkpoint_and_measures_nothing_twice()
     {
@@ -123,7 +177,7 @@ public sealed class ProfileEngineTests : IDisposable
 
     private static ProfileMeasurement Best(IReadOnlyList<ProfileMeasurement> measurements) => measurements.MaxBy(m => m.Stats.ThroughputPerSec)!;
 
-    private async Task<ModelProfileJob> JobAsync(ConfigSearchMode mode)
+    private async Task<ModelProfileJob> JobAsync(ConfigSearchMode mode, string extraYaml = "")
     {
         if (!Directory.Exists(Path.Combine(_repository.Root, "add")))
         {
@@ -131,7 +185,7 @@ public sealed class ProfileEngineTests : IDisposable
         }
 
         var warnings = new List<string>();
-        var config = ModelAnalyzerYaml.Parse($"model_repository: {_repository.Root}\n{Yaml}", "t.yml", _repository.Root, warnings) with { SearchMode = mode };
+        var config = ModelAnalyzerYaml.Parse($"model_repository: {_repository.Root}\n{Yaml}\n{extraYaml}", "t.yml", _repository.Root, warnings) with { SearchMode = mode };
         return Assert.Single(ProfileJobFactory.Build(config, n => Path.Combine("out", n, ModelConfigFile.FileName), new GpuFallback(false, warnings.Add), warnings));
     }
 

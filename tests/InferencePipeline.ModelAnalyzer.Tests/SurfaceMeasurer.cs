@@ -5,12 +5,16 @@ using InferencePipeline.ModelAnalyzer.Search;
 namespace InferencePipeline.ModelAnalyzer.Tests;
 
 /// <summary>
-/// A stand-in server whose answer is known: a config's capacity is a function of its max_batch_size and instance
-/// count with one peak (<see cref="Capacity"/>); throughput at a concurrency rises towards it and p99 grows with the
-/// queue. It counts every load and measurement and can fail after a given number, as a killed process would.
+/// A stand-in server whose answer is known: by default a config's capacity is a function of its max_batch_size and
+/// instance count with one peak (<see cref="Capacity"/>) and throughput at a concurrency rises towards it; another
+/// surface can be given. p99 grows with the queue. It counts every load and measurement and can fail after a given
+/// number, as a killed process would.
 /// </summary>
-public sealed class SurfaceMeasurer : IServingMeasurer
+public sealed class SurfaceMeasurer(Func<PlannedServingConfig, LoadPoint, double>? throughput = null) : IServingMeasurer
 {
+    private readonly Func<PlannedServingConfig, LoadPoint, double> _throughput =
+        throughput ?? ((config, point) => Capacity(config) * point.Concurrency / (point.Concurrency + 2.0));
+
     public int Loads { get; private set; }
 
     /// <summary>Every fresh measurement, as "(config identity)@(load)".</summary>
@@ -45,8 +49,7 @@ public sealed class SurfaceMeasurer : IServingMeasurer
             }
 
             owner.Measured.Add($"{config.Identity}@{point}");
-            var capacity = Capacity(config);
-            var throughput = capacity * point.Concurrency / (point.Concurrency + 2.0);
+            var throughput = owner._throughput(config, point);
             var latency = 1000.0 * point.Concurrency / throughput;
             var stats = new LatencyStats(throughput, latency, latency, latency * 1.2, latency * 1.3, latency * 1.5, (long)throughput, true);
             return Task.FromResult(new MeasuredLoad(stats, new ServerLatency(latency * 0.3, 0.01, latency * 0.5, 0.01)));

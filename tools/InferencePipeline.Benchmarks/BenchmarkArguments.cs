@@ -3,14 +3,15 @@ using InferencePipeline.LoadGen;
 namespace InferencePipeline.Benchmarks;
 
 /// <summary>Command line of the benchmark: <c>--quick</c> for a short smoke run, <c>--output DIR</c> for the result files.</summary>
-public sealed record BenchmarkArguments(bool Quick, string OutputDirectory, bool Help = false, bool Search = false)
+public sealed record BenchmarkArguments(bool Quick, string OutputDirectory, bool Help = false, bool Search = false, IReadOnlyList<string>? SearchModels = null)
 {
     public const string Usage =
-        "Usage: dotnet run -c Release --project tools/InferencePipeline.Benchmarks [-- [--quick] [--search] [--output DIR]]\n" +
+        "Usage: dotnet run -c Release --project tools/InferencePipeline.Benchmarks [-- [--quick] [--search [--search-models bert_demo,resnet18]] [--output DIR]]\n" +
         "       ... -- tuning [--quick] [--models minilm,resnet18]   ORT tuning and the whole pipeline on real models (tuning --help)\n" +
         "       ... -- precision [--rounds N] [--batch-sizes 1,8]      fp32 vs int8 vs fp16 on real models\n" +
         "  --quick         short windows and few trials (under 30 s; noisier numbers)\n" +
         "  --search        instead of the server's figures: brute force vs quick search on the demo BERT and ResNet18 (about 15 min)\n" +
+        "  --search-models only these of the search comparison's models (bert_demo, resnet18)\n" +
         "  --output DIR    where results.json and results.csv go (default artifacts/benchmarks)";
 
     public static BenchmarkArguments Parse(IReadOnlyList<string> args)
@@ -18,6 +19,7 @@ public sealed record BenchmarkArguments(bool Quick, string OutputDirectory, bool
         var quick = false;
         var help = false;
         var search = false;
+        IReadOnlyList<string>? searchModels = null;
         var output = Path.Combine("artifacts", "benchmarks");
         for (var i = 0; i < args.Count; i++)
         {
@@ -29,6 +31,17 @@ public sealed record BenchmarkArguments(bool Quick, string OutputDirectory, bool
                 case "--search":
                     search = true;
                     break;
+                case "--search-models" when i + 1 < args.Count:
+                    search = true;
+                    searchModels = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (searchModels.Except(SearchComparison.ModelNames, StringComparer.Ordinal).ToList() is { Count: > 0 } unknown)
+                    {
+                        throw new ArgumentException($"Unknown search model(s) {string.Join(", ", unknown)}; use {string.Join(", ", SearchComparison.ModelNames)}.");
+                    }
+
+                    break;
+                case "--search-models":
+                    throw new ArgumentException("--search-models needs a comma-separated list, e.g. bert_demo,resnet18.");
                 case "--output" when i + 1 < args.Count:
                     output = args[++i];
                     break;
@@ -42,7 +55,7 @@ public sealed record BenchmarkArguments(bool Quick, string OutputDirectory, bool
             }
         }
 
-        return new BenchmarkArguments(quick, output, help, search);
+        return new BenchmarkArguments(quick, output, help, search, searchModels);
     }
 
     /// <summary>

@@ -29,6 +29,9 @@ public static class SearchComparison
     public const double MeasurementGoal = 1.0 / 3;
     public const int ConfirmRounds = 3;
 
+    /// <summary>The models compared, as <c>--search-models</c> names them.</summary>
+    public static IReadOnlyList<string> ModelNames { get; } = ["bert_demo", "resnet18"];
+
     /// <summary>The two models: the demo BERT (Model Analyzer's automatic space) and the pretrained ResNet18 (fixed batch 1: instances × ONNX Runtime threads).</summary>
     public static IReadOnlyList<SearchCase> Cases(string workDirectory)
     {
@@ -38,12 +41,12 @@ public static class SearchComparison
         var info = OnnxModelInspector.Inspect(resnet);
         return
         [
-            new("bert_demo", bert, DemoModels.BertInputs(), DemoModels.BertOutputs(), 16, """
+            new(ModelNames[0], bert, DemoModels.BertInputs(), DemoModels.BertOutputs(), 16, """
                 run_config_search_max_instance_count: 4
                 run_config_search_max_model_batch_size: 32
                 run_config_search_max_concurrency: 64
                 """, LatencyBudgetMs: 100),
-            new("resnet18", resnet, info.Inputs, info.Outputs, 0, """
+            new(ModelNames[1], resnet, info.Inputs, info.Outputs, 0, """
                 run_config_search_max_instance_count: 5
                 run_config_search_max_concurrency: 32
                 profile_models:
@@ -64,7 +67,7 @@ public static class SearchComparison
         {
             var figures = new List<Figure>();
             var measurements = new List<Measurement>();
-            foreach (var model in Cases(work))
+            foreach (var model in Cases(work).Where(c => arguments.SearchModels is null || arguments.SearchModels.Contains(c.Name)))
             {
                 var (brute, quick, points) = await CompareAsync(model, arguments, work, log, cancellationToken);
                 figures.AddRange(Figures(model, brute, quick));

@@ -101,6 +101,10 @@ public sealed record ModelAnalyzerConfig
         return own is null ? global : global.With(own);
     }
 
+    /// <summary>perf_analyzer's flags for <paramref name="model"/>: its own, each over the global one.</summary>
+    public PerfAnalyzerFlags FlagsFor(string model) =>
+        (ProfileModels.FirstOrDefault(m => m.Name == model)?.PerfAnalyzerFlags ?? PerfAnalyzerFlags.None).Over(PerfAnalyzerFlags);
+
     /// <summary>The objectives for <paramref name="model"/>: its own, else the global ones, else throughput.</summary>
     public IReadOnlyList<Objective> ObjectivesFor(string model)
     {

@@ -17,6 +17,9 @@ public sealed record PerfAnalyzerFlags(
 {
     public static PerfAnalyzerFlags None { get; } = new();
 
+    /// <summary>perf_analyzer's default band: a measurement is stable once its windows agree within ±10%.</summary>
+    public const double DefaultStabilityPercentage = 10;
+
     /// <summary>Each flag given here, else <paramref name="fallback"/>'s (a model's flags over the global ones).</summary>
     public PerfAnalyzerFlags Over(PerfAnalyzerFlags fallback) => new(
         Shapes ?? fallback.Shapes,

@@ -8,6 +8,10 @@ namespace InferencePipeline.ModelAnalyzer.Profiling;
 /// Everything the engine needs to profile one model: the configs always swept first (the default, and the
 /// pipeline's ORT-tuned one), the searched space, how it is searched, the loads, and what "better" means.
 /// </summary>
+/// <param name="NoiseMargin">
+/// How far apart two measurements of equal configs may read: the measurement's stability band (perf_analyzer's
+/// stability percentage as a fraction). Quick search treats candidates this close as level.
+/// </param>
 public sealed record ModelProfileJob(
     string ModelName,
     IReadOnlyList<PlannedServingConfig> Fixed,
@@ -16,7 +20,8 @@ public sealed record ModelProfileJob(
     LoadSpec Load,
     ConstraintSet Constraints,
     ObjectiveScore Score,
-    int NumConfigsPerModel = 3)
+    int NumConfigsPerModel = 3,
+    double NoiseMargin = PerfAnalyzerFlags.DefaultStabilityPercentage / 100)
 {
     /// <summary>The most measurements one config's sweep can take.</summary>
     public int PerConfig => Load.MaxPerConfig(Constraints.HasLatencyBound);

@@ -84,45 +84,19 @@ public sealed class ProfileEngine(IServingMeasurer measurer, IMeasurementCheckpo
         }
 
         /// <summary>
-        /// Hill climbing: measure the origin, then every unvisited neighbour (one step along one axis) of the current
-        /// config; move to the best of them while it beats the current one. Each candidate is measured once, at the
-        /// load <see cref="LoadSpec.QuickPoint"/> derives from it. Then the best few candidates get the full sweep.
+        /// Quick search: the <see cref="HillClimb"/> walk, each candidate measured once at the load
+        /// <see cref="LoadSpec.QuickPoint"/> derives from it; then the best few candidates get the full sweep.
         /// </summary>
         public async Task ClimbAsync(IConfigGrid grid)
         {
-            var visited = new Dictionary<string, (PlannedServingConfig Config, ProfileMeasurement Measurement)>(StringComparer.Ordinal);
-            var current = new int[grid.Axes.Count];
-            var currentResult = await CandidateAsync(grid, current, visited);
-            while (true)
-            {
-                (int[] Coordinate, ProfileMeasurement Measurement)? bestNeighbour = null;
-                foreach (var neighbour in Neighbours(grid, current))
-                {
-                    if (visited.ContainsKey(Key(neighbour)))
-                    {
-                        continue;
-                    }
-
-                    var result = await CandidateAsync(grid, neighbour, visited);
-                    if (bestNeighbour is null || Better(result, bestNeighbour.Value.Measurement))
-                    {
-                        bestNeighbour = (neighbour, result);
-                    }
-                }
-
-                if (bestNeighbour is null || !Better(bestNeighbour.Value.Measurement, currentResult))
-                {
-                    break;
-                }
-
-                (current, currentResult) = bestNeighbour.Value;
-            }
-
+            var order = new CandidateOrder(job.Constraints, job.Score);
+            var visited = await HillClimb.RunAsync(grid, order, job.NoiseMargin, coordinate => CandidateAsync(grid.At(coordinate)));
             var fixedIdentities = job.Fixed.Select(c => c.Identity).ToHashSet(StringComparer.Ordinal);
-            var ranked = visited.Values
+            var ranked = visited
+                .Select(v => (Config: grid.At(v.Coordinate), v.Measurement))
                 .Where(v => !fixedIdentities.Contains(v.Config.Identity))
                 .DistinctBy(v => v.Config.Identity)
-                .OrderByDescending(v => v.Measurement, Comparer<ProfileMeasurement>.Create((a, b) => Better(a, b) ? 1 : Better(b, a) ? -1 : 0))
+                .OrderByDescending(v => v.Measurement, order)
                 .Take(job.NumConfigsPerModel)
                 .ToList();
             foreach (var (config, _) in ranked)
@@ -131,46 +105,16 @@ public sealed class ProfileEngine(IServingMeasurer measurer, IMeasurementCheckpo
             }
         }
 
-        private async Task<ProfileMeasurement> CandidateAsync(IConfigGrid grid, int[] coordinate, Dictionary<string, (PlannedServingConfig, ProfileMeasurement)> visited)
+        private async Task<ProfileMeasurement> CandidateAsync(PlannedServingConfig config)
         {
-            var config = grid.At(coordinate);
-            var point = job.Load.QuickPoint(config);
-            var (measurement, session) = await PointAsync(config, point, null);
+            var (measurement, session) = await PointAsync(config, job.Load.QuickPoint(config), null);
             if (session is not null)
             {
                 await session.DisposeAsync();
             }
 
-            visited[Key(coordinate)] = (config, measurement);
             return measurement;
         }
-
-        /// <summary>Passing the constraints beats failing them; otherwise the objectives decide.</summary>
-        private bool Better(ProfileMeasurement a, ProfileMeasurement b)
-        {
-            var aPasses = job.Constraints.Satisfies(a.Stats);
-            var bPasses = job.Constraints.Satisfies(b.Stats);
-            return aPasses != bPasses ? aPasses : job.Score.Compare(a.Stats, b.Stats) > 0;
-        }
-
-        private static IEnumerable<int[]> Neighbours(IConfigGrid grid, int[] current)
-        {
-            for (var axis = 0; axis < grid.Axes.Count; axis++)
-            {
-                foreach (var step in (int[])[1, -1])
-                {
-                    var next = current[axis] + step;
-                    if (next >= 0 && next < grid.Axes[axis].Count)
-                    {
-                        var neighbour = (int[])current.Clone();
-                        neighbour[axis] = next;
-                        yield return neighbour;
-                    }
-                }
-            }
-        }
-
-        private static string Key(int[] coordinate) => string.Join(',', coordinate);
 
         /// <summary>
         /// One point: from this run's own measurements, else from the checkpoints, else measured now (loading the config

@@ -83,6 +83,7 @@ public static class ProfileJobFactory
             LoadSpec.For(spec.Parameters.Over(config.Parameters), config),
             config.ConstraintsFor(spec.Name),
             score,
-            config.NumConfigsPerModel);
+            config.NumConfigsPerModel,
+            (config.FlagsFor(spec.Name).StabilityPercentage ?? PerfAnalyzerFlags.DefaultStabilityPercentage) / 100);
     }
 }

@@ -61,7 +61,8 @@ public sealed class ProfileModelConsumer(
         var mode = request.SearchSpace.EffectiveMode == SearchMode.Quick ? ConfigSearchMode.Quick : ConfigSearchMode.Brute;
         var job = new ModelProfileJob(
             request.ModelName, space.Fixed, space.Grid, mode, LoadSpec.Concurrencies(request.SearchSpace.Concurrency),
-            ConstraintSet.From(request.Constraints), ObjectiveScore.Default, options.Value.NumConfigsPerModel);
+            ConstraintSet.From(request.Constraints), ObjectiveScore.Default, options.Value.NumConfigsPerModel,
+            request.SearchSpace.StabilityPercentage / 100);
 
         var checkpoints = await store.LoadAsync(request.PipelineId, ct);
         var observer = new CheckpointingObserver(run, store, checkpoints, logger);

@@ -181,11 +181,11 @@ public sealed class ProfileRun(IAnsiConsole console)
     /// <summary>perf_analyzer's flags for a model (its own over the global ones) as the load generator takes them.</summary>
     public static MeasurementSettings Settings(ModelAnalyzerConfig config, ModelProfileJob job, TimeSpan warmup)
     {
-        var flags = (config.ProfileModels.FirstOrDefault(m => m.Name == job.ModelName)?.PerfAnalyzerFlags ?? PerfAnalyzerFlags.None).Over(config.PerfAnalyzerFlags);
+        var flags = config.FlagsFor(job.ModelName);
         var options = new LoadGenOptions
         {
             WindowMs = flags.MeasurementIntervalMs ?? 1000,
-            StabilityPercentage = flags.StabilityPercentage ?? 10,
+            StabilityPercentage = flags.StabilityPercentage ?? PerfAnalyzerFlags.DefaultStabilityPercentage,
             MaxTrials = flags.MaxTrials ?? 10,
             StabilityMetric = flags.Percentile == 99 ? StabilityLatencyMetric.P99 : StabilityLatencyMetric.Avg,
         };
