@@ -3,32 +3,45 @@ using System.Security.Cryptography;
 namespace InferencePipeline.Artifacts;
 
 /// <summary>
-/// Models handed to the system over HTTP, kept in the artifact store by content: <c>artifacts/models/&lt;sha256&gt;/&lt;file
-/// name&gt;</c>. The bytes are streamed to a temporary file while they are hashed and counted (never held in memory), then
-/// moved into place, so a reader never sees half a model and the same file uploaded twice is stored once.
+/// Files handed to the system over HTTP (models, input data), kept in the artifact store by content:
+/// <c>artifacts/&lt;folder&gt;/&lt;sha256&gt;/&lt;file name&gt;</c>. The bytes are streamed to a temporary file while they are
+/// hashed and counted (never held in memory), checked there when the caller has a check, then moved into place, so a
+/// reader never sees half a file or one that failed its check, and the same file uploaded twice is stored once.
 /// </summary>
-public sealed class ModelUploads(ArtifactStore store)
+public sealed class UploadStore(ArtifactStore store)
 {
-    public const string Folder = "models";
+    public const string ModelsFolder = "models";
+    public const string InputDataFolder = "input-data";
     private const string Incoming = ".incoming";
 
-    /// <summary>Stores <paramref name="content"/> as <paramref name="fileName"/>; its name must already be checked (one safe segment).</summary>
-    /// <exception cref="ModelTooLargeException">More than <paramref name="maxBytes"/> arrived; nothing is kept.</exception>
-    /// <exception cref="InvalidDataException">The content is empty.</exception>
-    public async Task<StoredModel> StoreAsync(Stream content, string fileName, long maxBytes, CancellationToken ct)
+    /// <summary>Stores <paramref name="content"/> as <paramref name="fileName"/> under <paramref name="folder"/>; the name must already be checked (one safe segment).</summary>
+    /// <param name="check">
+    /// Reads the complete file at the path it is given before it is kept, and throws <see cref="InvalidDataException"/>
+    /// (naming the problem) to refuse it; null keeps any content.
+    /// </param>
+    /// <exception cref="UploadTooLargeException">More than <paramref name="maxBytes"/> arrived; nothing is kept.</exception>
+    /// <exception cref="InvalidDataException">The content is empty, or <paramref name="check"/> refused it; nothing is kept.</exception>
+    public async Task<StoredUpload> StoreAsync(
+        Stream content, string folder, string fileName, long maxBytes, Func<string, CancellationToken, Task>? check, CancellationToken ct)
     {
+        ArtifactPath.EnsureSafeSegment(folder);
         ArtifactPath.EnsureSafeSegment(fileName);
-        var incoming = Directory.CreateDirectory(Path.Combine(store.Root, Folder, Incoming)).FullName;
+        var incoming = Directory.CreateDirectory(Path.Combine(store.Root, folder, Incoming)).FullName;
         var temp = Path.Combine(incoming, Guid.NewGuid().ToString("N") + ".part");
         try
         {
             var (sha256, bytes) = await CopyHashingAsync(content, temp, maxBytes, ct);
             if (bytes == 0)
             {
-                throw new InvalidDataException("The model is empty: send the model file's bytes.");
+                throw new InvalidDataException("The upload is empty: send the file's bytes.");
             }
 
-            var uri = $"{ArtifactStore.Scheme}{Folder}/{sha256}/{fileName}";
+            if (check is not null)
+            {
+                await check(temp, ct);
+            }
+
+            var uri = $"{ArtifactStore.Scheme}{folder}/{sha256}/{fileName}";
             var path = store.PathFor(uri);
             if (!File.Exists(path))
             {
@@ -43,7 +56,7 @@ public sealed class ModelUploads(ArtifactStore store)
                 }
             }
 
-            return new StoredModel(uri, sha256, bytes);
+            return new StoredUpload(uri, sha256, bytes);
         }
         finally
         {
@@ -67,7 +80,7 @@ public sealed class ModelUploads(ArtifactStore store)
                 total += read;
                 if (total > maxBytes)
                 {
-                    throw new ModelTooLargeException(maxBytes);
+                    throw new UploadTooLargeException(maxBytes);
                 }
 
                 hash.AppendData(buffer, 0, read);

@@ -1,8 +1,7 @@
 namespace InferencePipeline.Artifacts;
 
-/// <summary>An upload went past the configured limit.</summary>
-public sealed class ModelTooLargeException(long maxBytes)
-    : Exception($"The model is larger than the upload limit of {maxBytes} bytes ({ModelIntakeOptions.Section}:MaxUploadBytes).")
+/// <summary>An upload went past the limit it was given; nothing of it is kept.</summary>
+public sealed class UploadTooLargeException(long maxBytes) : Exception($"The upload is larger than its limit of {maxBytes} bytes.")
 {
     public long MaxBytes { get; } = maxBytes;
 }
