@@ -11,7 +11,7 @@ namespace InferencePipeline.Cli.Commands;
 /// <c>inferpipe demo</c>: the whole pipeline in one process, on all-MiniLM-L6-v2 with real sentences (the default), the
 /// seed-shaped BERT or the user's model (<see cref="DemoModel"/>: ONNX or PyTorch, sized with --shape).
 /// </summary>
-public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
+public sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoCommand.Settings>
 {
     public sealed class Settings : PipelineRequestSettings
     {
@@ -28,7 +28,6 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var console = AnsiConsole.Console;
         var output = Path.GetFullPath(settings.Output);
         Directory.CreateDirectory(output);
 
