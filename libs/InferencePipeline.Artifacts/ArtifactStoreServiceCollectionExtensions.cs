@@ -15,16 +15,25 @@ public static class ArtifactStoreServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The artifact store plus what decides which models a pipeline may read (<see cref="ModelSourcePolicy"/>, from
-    /// <c>Pipeline:Models</c>) and where uploaded models go (<see cref="ModelUploads"/>).
+    /// The artifact store plus what decides which files (model, input data) a pipeline may read
+    /// (<see cref="ModelSourcePolicy"/>, from <c>Pipeline:Models</c>): what every stage that opens such a file needs.
     /// </summary>
-    public static IServiceCollection AddModelIntake(this IServiceCollection services)
+    public static IServiceCollection AddModelSources(this IServiceCollection services)
     {
         services.AddArtifactStore();
         services.AddOptions<ModelIntakeOptions>().BindConfiguration(ModelIntakeOptions.Section);
         services.TryAddSingleton(sp => new ModelSourcePolicy(
             sp.GetRequiredService<ArtifactStore>(), sp.GetRequiredService<IOptions<ModelIntakeOptions>>().Value.AllowedRoots));
-        services.TryAddSingleton<ModelUploads>();
+        return services;
+    }
+
+    /// <summary>
+    /// <see cref="AddModelSources"/> plus where uploaded files go (<see cref="UploadStore"/>): what the HTTP API needs.
+    /// </summary>
+    public static IServiceCollection AddModelIntake(this IServiceCollection services)
+    {
+        services.AddModelSources();
+        services.TryAddSingleton<UploadStore>();
         return services;
     }
 }

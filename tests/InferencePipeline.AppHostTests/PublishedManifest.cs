@@ -25,6 +25,9 @@ public sealed class PublishedManifest : IDisposable
 
     public JsonObject Resources { get; }
 
+    /// <summary>An allowed root given to the AppHost: a path in the cloud's containers (a mounted volume), not on this machine.</summary>
+    public const string ModelsRoot = "/mnt/models";
+
     public static async Task<PublishedManifest> WriteAsync(string inferenceServer)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("inferpipe-manifest-").FullName;
@@ -37,7 +40,7 @@ public sealed class PublishedManifest : IDisposable
             {
                 appHost, "--publisher", "manifest", "--output-path", manifest,
                 $"--InferenceServer:Kind={inferenceServer}", $"--Pipeline:Artifacts:Root={artifactsRoot}",
-                "--Pipeline:OrtTuner:WindowMs=100",
+                "--Pipeline:OrtTuner:WindowMs=100", $"--Pipeline:Models:AllowedRoots:0={ModelsRoot}",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -50,6 +50,9 @@ public sealed class PublishedManifestTests
         // Every service keeps its artifacts on the shared volume; settings given to the AppHost still reach the services.
         Assert.All(Services, s => Assert.Equal("/mnt/artifacts", manifest[s]["env"]!["Pipeline__Artifacts__Root"]!.GetValue<string>()));
         Assert.Equal("100", manifest["ort-tuner"]["env"]!["Pipeline__OrtTuner__WindowMs"]!.GetValue<string>());
+        // The allowed roots reach the API and every stage that opens a model or input data, each of which checks them again.
+        Assert.All(["orchestrator", "converter", "ort-tuner", "triton-profiler", "deployer"], s =>
+            Assert.Equal(PublishedManifest.ModelsRoot, manifest[s]["env"]!["Pipeline__Models__AllowedRoots__0"]!.GetValue<string>()));
         Assert.Equal("/mnt/artifacts/model-repository", manifest["deployer"]["env"]!["Pipeline__InferenceServer__ModelRepository"]!.GetValue<string>());
         Assert.Equal("{inference-server.bindings.grpc.url}", manifest["triton-profiler"]["env"]!["Pipeline__InferenceServer__GrpcAddress"]!.GetValue<string>());
 

@@ -4,6 +4,7 @@ using InferencePipeline.Contracts;
 using InferencePipeline.Converter;
 using InferencePipeline.Deployer;
 using InferencePipeline.InferenceServer;
+using InferencePipeline.Onnx;
 using InferencePipeline.Orchestrator;
 using InferencePipeline.OrtTuner;
 using InferencePipeline.Testing;
@@ -131,21 +132,37 @@ public sealed class DistributedPipelineTests(PipelineServers servers) : IAsyncLi
     }
 
     [Fact]
-    public async Task Cli_run_uploads_the_model_through_the_api_and_follows_it_to_completion()
+    public async Task Cli_run_uploads_the_model_and_its_input_data_through_the_api_and_follows_it_to_completion()
     {
         // The API host is a second orchestrator replica on the same queue and Redis, as a scaled-out AppHost has.
         await using var api = await OrchestratorApi.StartAsync(_settings);
         var console = new RecordingConsole();
+        // Outside every allowed root (those are the temp directory): only the upload can bring it in.
+        var userFolder = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, $"cli-user-{Guid.NewGuid():N}")).FullName;
+        var inputData = Path.Combine(userFolder, "add-inputs.json");
+        var values = string.Join(", ", Enumerable.Range(0, DemoModels.TrivialWidth));
+        await File.WriteAllTextAsync(inputData, $$"""{"data": [{"{{DemoModels.TrivialInputName}}": [{{values}}]}]}""");
 
-        var exitCode = await InferencePipeline.Cli.InferpipeApp.Create(console.Console).RunAsync(
-        [
-            "run", "--model", TestModels.Add, "--name", "add_cli", "--api", api.Address, "--api-key", OrchestratorApi.ApiKey,
-            "--concurrency", "1,2", "--batch-sizes", "2", "--instances", "1", "--window-ms", "150",
-            "--latency-budget-ms", "1000", "--timeout-minutes", "4", "--interval", "0.2",
-        ]);
+        int exitCode;
+        try
+        {
+            exitCode = await InferencePipeline.Cli.InferpipeApp.Create(console.Console).RunAsync(
+            [
+                "run", "--model", TestModels.Add, "--name", "add_cli", "--api", api.Address, "--api-key", OrchestratorApi.ApiKey,
+                "--input-data", inputData,
+                "--concurrency", "1,2", "--batch-sizes", "2", "--instances", "1", "--window-ms", "150",
+                "--latency-budget-ms", "1000", "--timeout-minutes", "4", "--interval", "0.2",
+            ]);
+        }
+        finally
+        {
+            Directory.Delete(userFolder, recursive: true);
+        }
 
         Assert.True(exitCode == 0, console.Output);
         Assert.Contains(console.Lines, l => l.StartsWith("Uploaded add.onnx as artifacts/models/", StringComparison.Ordinal));
+        Assert.Contains(console.Lines, l => l.StartsWith("Uploaded add-inputs.json as artifacts/input-data/", StringComparison.Ordinal));
+        Assert.Single(Directory.GetFiles(Path.Combine(_root, "input-data"), "add-inputs.json", SearchOption.AllDirectories));
         // The status lines carry the profile's measurements and the winner, as watch prints them.
         Assert.Contains(console.Lines, l => l.Contains("  Completed  ") && l.Contains("measurements ") && l.Contains("best "));
         Assert.Contains(console.Lines, l => l.StartsWith("Completed.", StringComparison.Ordinal));

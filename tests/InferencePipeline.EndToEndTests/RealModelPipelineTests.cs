@@ -1,6 +1,5 @@
 using InferencePipeline.Cli.Composition;
 using InferencePipeline.Contracts;
-using InferencePipeline.PretrainedModels;
 
 namespace InferencePipeline.EndToEndTests;
 
@@ -13,12 +12,19 @@ public sealed class RealModelPipelineTests : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("inferpipe-e2e-minilm-").FullName;
     private PipelineHost _host = null!;
+    private DemoModel _demo = null!;
 
     public async Task InitializeAsync()
     {
-        // The model comes from the package cache, outside the folders a pipeline may read by default.
-        var (key, folder) = DemoModel.ReadableFolder(MiniLmModel.Locate().ModelPath);
-        var settings = new Dictionary<string, string?>(TestRequests.FastStages) { [key] = folder };
+        // The model comes from the package cache and its sentences from the demo's folder, outside the folders a pipeline
+        // may read by default.
+        _demo = DemoModel.Prepare(DemoModel.MiniLm, _root)!;
+        var settings = new Dictionary<string, string?>(TestRequests.FastStages);
+        foreach (var (key, folder) in DemoModel.ReadableFolders(_demo.ModelPath, _demo.InputDataPath))
+        {
+            settings[key] = folder;
+        }
+
         _host = await PipelineHost.InProcessAsync(_root, CancellationToken.None, settings);
     }
 
@@ -31,11 +37,10 @@ public sealed class RealModelPipelineTests : IAsyncLifetime
     [Fact]
     public async Task Minilm_with_real_sentences_goes_through_every_stage_with_the_accuracy_of_its_choice_reported()
     {
-        var demo = DemoModel.Prepare(DemoModel.MiniLm, _root)!;
-        var request = TestRequests.For(demo.ModelPath, "minilm_e2e", latencyBudgetMs: 5000) with
+        var request = TestRequests.For(_demo.ModelPath, "minilm_e2e", latencyBudgetMs: 5000) with
         {
-            Inputs = demo.Inputs,
-            InputDataUri = demo.InputDataPath,
+            Inputs = _demo.Inputs,
+            InputDataUri = _demo.InputDataPath,
         };
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));

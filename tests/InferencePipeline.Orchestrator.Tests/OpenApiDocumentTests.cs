@@ -19,6 +19,7 @@ public sealed class OpenApiDocumentTests(PipelineApiHost host) : IClassFixture<P
         Assert.True(paths.GetProperty("/pipelines/{id}").TryGetProperty("get", out _));
         Assert.True(paths.GetProperty("/pipelines/{id}/cancel").TryGetProperty("post", out var cancel));
         Assert.True(paths.GetProperty("/models").TryGetProperty("post", out var upload));
+        Assert.True(paths.GetProperty("/input-data").TryGetProperty("post", out var inputDataUpload));
         Assert.False(paths.TryGetProperty("/health", out _));
 
         // The request body of a start is StartPipeline, whose fields a client can read.
@@ -29,6 +30,12 @@ public sealed class OpenApiDocumentTests(PipelineApiHost host) : IClassFixture<P
         Assert.True(start.GetProperty("responses").TryGetProperty("202", out _));
         Assert.True(cancel.GetProperty("responses").TryGetProperty("409", out _));
         Assert.True(upload.GetProperty("responses").TryGetProperty("413", out _));
+        Assert.True(schema.GetProperty("properties").TryGetProperty("inputDataUri", out _));
+        Assert.True(inputDataUpload.GetProperty("responses").TryGetProperty("201", out var storedInputData));
+        Assert.True(inputDataUpload.GetProperty("responses").TryGetProperty("400", out _));
+        Assert.True(inputDataUpload.GetProperty("responses").TryGetProperty("413", out _));
+        var storedSchema = storedInputData.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!.Split('/')[^1];
+        Assert.True(document.GetProperty("components").GetProperty("schemas").GetProperty(storedSchema).GetProperty("properties").TryGetProperty("inputDataUri", out _));
 
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("apiKey");
         Assert.Equal("http", scheme.GetProperty("type").GetString());

@@ -21,9 +21,12 @@ public sealed class PipelineApiHost : IAsyncLifetime
     /// <summary>The upload limit the host is configured with: small, so a test can go past it.</summary>
     public const long MaxUploadBytes = 256 * 1024;
 
+    /// <summary>The input-data upload limit the host is configured with: small, so a test can go past it.</summary>
+    public const long MaxInputDataBytes = 64 * 1024;
+
     private WebApplication _app = null!;
 
-    /// <summary>The artifact store's root (uploads land under models/).</summary>
+    /// <summary>The artifact store's root (uploads land under models/ and input-data/).</summary>
     public string ArtifactsRoot { get; } = Directory.CreateTempSubdirectory("inferpipe-api-artifacts-").FullName;
 
     /// <summary>The one allowed model root.</summary>
@@ -45,6 +48,7 @@ public sealed class PipelineApiHost : IAsyncLifetime
         builder.Configuration["Pipeline:Artifacts:Root"] = ArtifactsRoot;
         builder.Configuration["Pipeline:Models:AllowedRoots:0"] = ModelsRoot;
         builder.Configuration["Pipeline:Models:MaxUploadBytes"] = MaxUploadBytes.ToString();
+        builder.Configuration["Pipeline:Models:MaxInputDataBytes"] = MaxInputDataBytes.ToString();
         builder.AddServiceDefaults();
         builder.AddPipelineState();
         builder.AddPipelineBus(bus => bus.AddOrchestrator().AddStandInStages());

@@ -15,7 +15,7 @@ public static class ConverterRegistration
     /// </summary>
     public static IBusRegistrationConfigurator AddConverter(this IBusRegistrationConfigurator x)
     {
-        x.AddModelIntake();
+        x.AddModelSources();
         x.AddOptions<ConverterOptions>().BindConfiguration(ConverterOptions.Section);
         x.AddPyTorchExporter();
         x.AddConsumer<ConvertModelConsumer, ConvertModelConsumerDefinition>();

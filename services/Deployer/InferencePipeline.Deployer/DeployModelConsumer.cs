@@ -24,6 +24,7 @@ namespace InferencePipeline.Deployer;
 /// </summary>
 public sealed class DeployModelConsumer(
     ArtifactStore artifacts,
+    ModelSourcePolicy sources,
     KServeClients clients,
     IOptions<InferenceServerEndpointOptions> server,
     IOptions<DeployerOptions> options,
@@ -47,7 +48,7 @@ public sealed class DeployModelConsumer(
             ? server.Value.GrpcAddress
             : new Uri(request.Target.Endpoint);
         var (document, modelPath) = ReadChosenEntry(request, servedName);
-        var inputData = PipelineInputData.Load(request.InputDataUri, artifacts,
+        var inputData = PipelineInputData.Load(request.InputDataUri, sources,
             "Give perf_analyzer's --input-data JSON, or leave InputDataUri out to smoke-test on generated inputs.")?.Data;
 
         var repositoryUri = ArtifactStore.UriFor(request.PipelineId, Stage, RepositoryFolder);

@@ -34,6 +34,7 @@ public static class PipelineApi
         group.MapPost("", StartAsync)
             .WithSummary("Start a pipeline run")
             .WithDescription("Only modelUri is required: an artifacts/ URI from POST /models, or a path under Pipeline:Models:AllowedRoots. " +
+                             "inputDataUri, when given, follows the same rule: an artifacts/ URI from POST /input-data, or a path under those roots. " +
                              "Answers 202 with the run's id and a Location to poll.")
             .Accepts<StartPipeline>("application/json")
             .Produces<StartedPipeline>(StatusCodes.Status202Accepted)
@@ -53,7 +54,7 @@ public static class PipelineApi
             .Produces<CancellingPipeline>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        app.MapModelIntake();
+        app.MapUploads();
         app.MapOpenApi();
         return app;
     }
@@ -79,9 +80,12 @@ public static class PipelineApi
 
         var request = PipelineRequestValidator.Normalize(body);
         var errors = PipelineRequestValidator.Validate(request);
-        // Checked before anything is queued; the converter checks again, since it may get messages from elsewhere.
+        // Checked before anything is queued; the stages that open the files check again, since they may get messages from elsewhere.
         if (!errors.ContainsKey(nameof(request.ModelUri)) && sources.Problem(request.ModelUri, requireArtifactExists: true) is { } sourceProblem)
             errors[nameof(request.ModelUri)] = [sourceProblem];
+        if (!string.IsNullOrWhiteSpace(request.InputDataUri) &&
+            sources.Problem(request.InputDataUri, requireArtifactExists: true, PipelineFileKind.InputData) is { } inputDataProblem)
+            errors[nameof(request.InputDataUri)] = [inputDataProblem];
         if (errors.Count > 0)
             return Results.ValidationProblem(errors, title: "The pipeline request is invalid");
 

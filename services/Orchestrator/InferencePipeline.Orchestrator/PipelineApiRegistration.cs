@@ -12,7 +12,7 @@ public static class PipelineApiRegistration
     /// <summary>
     /// What the HTTP API needs besides the bus: its settings (<c>Pipeline:Api</c>, checked at start: no key, no API),
     /// the API-key authentication every endpoint but /health requires, problem bodies for every error, and model intake:
-    /// the artifact store uploads go to and the rule on which models a request may name (<c>Pipeline:Models</c>), and the
+    /// the artifact store uploads go to and the rule on which models and input data a request may name (<c>Pipeline:Models</c>), and the
     /// OpenAPI document (<c>/openapi/v1.json</c>, open like /health: it describes the API, it grants nothing).
     /// </summary>
     public static IHostApplicationBuilder AddPipelineApi(this IHostApplicationBuilder builder)

@@ -18,7 +18,7 @@ namespace InferencePipeline.OrtTuner;
 /// <c>trials.json</c>; publishes <see cref="OrtTuned"/>. Bad input (missing model, unreadable config or input data,
 /// inputs without sizes, a model that does not run) ends in <see cref="StageFailed"/>.
 /// </summary>
-public sealed class TuneOrtConsumer(ArtifactStore store, IOptions<OrtTunerOptions> options, ILogger<TuneOrtConsumer> logger)
+public sealed class TuneOrtConsumer(ArtifactStore store, ModelSourcePolicy sources, IOptions<OrtTunerOptions> options, ILogger<TuneOrtConsumer> logger)
     : IConsumer<TuneOrt>
 {
     public Task Consume(ConsumeContext<TuneOrt> context) =>
@@ -31,7 +31,7 @@ public sealed class TuneOrtConsumer(ArtifactStore store, IOptions<OrtTunerOption
         var settings = options.Value;
         StageFailedException.ThrowIfProblem(ModelNames.Problem(request.ModelName));
         var (modelPath, model) = Inspect(request);
-        var inputData = PipelineInputData.Load(request.InputDataUri, store,
+        var inputData = PipelineInputData.Load(request.InputDataUri, sources,
             "Give perf_analyzer's --input-data JSON ({\"data\": [{\"INPUT\": [...]}, ...]}) as an artifacts/ URI or a local path, or leave InputDataUri out to tune on generated inputs.");
         var defaultConfig = await ReadDefaultConfigAsync(request, ct);
         string work = store.PathFor(OrtTunerArtifacts.Work(request.PipelineId));

@@ -35,6 +35,7 @@ namespace InferencePipeline.TritonProfiler;
 /// </remarks>
 public sealed class ProfileModelConsumer(
     ArtifactStore artifacts,
+    ModelSourcePolicy sources,
     ServingConfigGenerator generator,
     PerfRunner runner,
     IMeasurementStore store,
@@ -55,7 +56,7 @@ public sealed class ProfileModelConsumer(
         var ct = run.CancellationToken;
         StageFailedException.ThrowIfProblem(ProfileRequestValidation.Problem(request));
         // Read once here, so bad data fails the stage before the server is touched; the load generator sends the file.
-        var inputDataFile = PipelineInputData.Load(request.InputDataUri, artifacts,
+        var inputDataFile = PipelineInputData.Load(request.InputDataUri, sources,
             "Give perf_analyzer's --input-data JSON, or leave InputDataUri out to send random data.")?.Path;
         var space = await GenerateConfigsAsync(request, ct);
         var mode = request.SearchSpace.EffectiveMode == SearchMode.Quick ? ConfigSearchMode.Quick : ConfigSearchMode.Brute;

@@ -17,7 +17,8 @@ namespace InferencePipeline.TritonProfiler;
 public static class TritonProfilerRegistration
 {
     /// <summary>
-    /// The profiler stage: <see cref="ProfileModelConsumer"/> on <c>profile-model</c>, the artifact store, the
+    /// The profiler stage: <see cref="ProfileModelConsumer"/> on <c>profile-model</c>, the artifact store and the rule on
+    /// where input data may be read from (<c>Pipeline:Models:AllowedRoots</c>), the
     /// inference server options (<c>Pipeline:InferenceServer</c>, <c>Pipeline:Profiler</c>) and its state —
     /// checkpoints and the server lock in Redis when an <see cref="IConnectionMultiplexer"/> is registered
     /// (the host calls AddPipelineState), in memory otherwise.
@@ -26,7 +27,7 @@ public static class TritonProfilerRegistration
     {
         x.AddConsumer<ProfileModelConsumer, ProfileModelConsumerDefinition>();
         x.AddPipelineCancellations();
-        x.AddArtifactStore();
+        x.AddModelSources();
         x.AddKServeClient();
         x.AddOptions<TritonProfilerOptions>().BindConfiguration(TritonProfilerOptions.Section);
         x.TryAddSingleton<ServingConfigGenerator>();

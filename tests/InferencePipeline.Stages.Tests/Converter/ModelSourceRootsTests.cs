@@ -68,9 +68,10 @@ public sealed class ModelSourceRootsTests : IDisposable
         var model = Path.Combine(_outside, "add.onnx");
         DemoModels.WriteAdd(model);
         await using var content = File.OpenRead(model);
-        var stored = await new ModelUploads(stage.Store).StoreAsync(content, "add.onnx", ModelIntakeOptions.DefaultMaxUploadBytes, CancellationToken.None);
+        var stored = await new UploadStore(stage.Store).StoreAsync(
+            content, UploadStore.ModelsFolder, "add.onnx", ModelIntakeOptions.DefaultMaxUploadBytes, check: null, CancellationToken.None);
 
-        await stage.SendAndWaitAsync(new ConvertModel(Guid.NewGuid(), "add", stored.ModelUri, ModelFormat.Auto, [], []));
+        await stage.SendAndWaitAsync(new ConvertModel(Guid.NewGuid(), "add", stored.Uri, ModelFormat.Auto, [], []));
         Assert.NotNull(stage.Published<ModelConverted>());
 
         await stage.SendAndWaitAsync(new ConvertModel(Guid.NewGuid(), "climb", "artifacts/models/../../../etc/passwd", ModelFormat.Onnx, [], []));

@@ -179,9 +179,11 @@ public static class TuningBenchmark
         var overrides = arguments.Quick
             ? new Dictionary<string, string?> { ["Pipeline:OrtTuner:WindowMs"] = "200", ["Pipeline:OrtTuner:AccuracySamples"] = "8", ["Pipeline:Profiler:WarmupLimit"] = "00:00:05" }
             : [];
-        // The pretrained models live in the package cache or beside the benchmark, not under the current directory.
-        var (key, folder) = DemoModel.ReadableFolder(model.ModelPath);
-        overrides[key] = folder;
+        // The pretrained models and their input data live in the package cache or beside the benchmark, not under the current directory.
+        foreach (var (key, folder) in DemoModel.ReadableFolders(model.ModelPath, model.InputDataPath))
+        {
+            overrides[key] = folder;
+        }
         var space = arguments.Quick ? new SearchSpace([1, 4], [4], [1, 2], MeasurementWindowMs: 300) : SearchSpace.Small;
         if (model.Inputs.Any(i => i.Shape.Count == 0 || i.Shape[0] >= 0))
         {

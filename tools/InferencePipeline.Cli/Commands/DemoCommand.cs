@@ -11,7 +11,7 @@ namespace InferencePipeline.Cli.Commands;
 /// <c>inferpipe demo</c>: the whole pipeline in one process, on all-MiniLM-L6-v2 with real sentences (the default), the
 /// seed-shaped BERT or the user's model (<see cref="DemoModel"/>: ONNX or PyTorch, sized with --shape).
 /// </summary>
-public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
+public sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoCommand.Settings>
 {
     public sealed class Settings : PipelineRequestSettings
     {
@@ -28,12 +28,11 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var console = AnsiConsole.Console;
         var output = Path.GetFullPath(settings.Output);
         Directory.CreateDirectory(output);
 
         var demo = DemoModel.Prepare(settings.Model, output);
-        // The models the demo may read: the current directory, and the folder of the built-in model it prepared.
+        // What the demo may read: the current directory, and the folders of the built-in model and input data it prepared.
         var roots = new Dictionary<string, string?> { [PipelineHost.DemoModelRootKey] = Directory.GetCurrentDirectory() };
         if (demo is null)
         {
@@ -41,15 +40,26 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
             return 2;
         }
 
+        var userFiles = new ModelSourcePolicy(new ArtifactStore(output), roots.Values.OfType<string>());
         if (demo.BuiltIn)
         {
-            var (key, folder) = DemoModel.ReadableFolder(demo.ModelPath);
-            roots[key] = folder;
+            foreach (var (key, folder) in DemoModel.ReadableFolders(demo.ModelPath, demo.InputDataPath))
+            {
+                roots[key] = folder;
+            }
         }
-        else if (new ModelSourcePolicy(new ArtifactStore(output), roots.Values.OfType<string>()).Problem(demo.ModelPath, requireArtifactExists: false) is not null)
+        else if (userFiles.Problem(demo.ModelPath, requireArtifactExists: false) is not null)
         {
             console.MarkupLine($"[red]{Markup.Escape(demo.ModelPath)} is outside the current directory ({Markup.Escape(Directory.GetCurrentDirectory())}), " +
                                "and the demo reads models only from there (links included):[/] run it from a folder that holds the model.");
+            return 2;
+        }
+
+        // The user's input data is held to the same rule as the user's model, here rather than as a failed stage later.
+        if (settings.InputData is { } inputData && userFiles.Problem(Path.GetFullPath(inputData), requireArtifactExists: false, PipelineFileKind.InputData) is not null)
+        {
+            console.MarkupLine($"[red]--input-data {Markup.Escape(Path.GetFullPath(inputData))} is outside the current directory ({Markup.Escape(Directory.GetCurrentDirectory())}), " +
+                               "and the demo reads input data only from there (links included):[/] run it from a folder that holds the file.");
             return 2;
         }
 

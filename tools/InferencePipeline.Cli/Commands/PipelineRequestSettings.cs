@@ -45,7 +45,8 @@ public class PipelineRequestSettings : CommandSettings
     public bool SeedSearch { get; init; }
 
     [CommandOption("--input-data <FILE>")]
-    [Description("Real inputs, perf_analyzer's --input-data JSON: the tuner judges accuracy and calibrates int8 on them, the profiler sends them.")]
+    [Description("Real inputs, perf_analyzer's --input-data JSON: the tuner judges accuracy and calibrates int8 on them, the profiler sends them. " +
+                 "run uploads the file (POST /input-data); demo reads it in place, from under the current directory.")]
     public string? InputData { get; init; }
 
     [CommandOption("--no-deploy")]

@@ -8,8 +8,8 @@ namespace InferencePipeline.Cli.Commands;
 
 /// <summary>
 /// <c>inferpipe run</c>: start a pipeline on the distributed system through the orchestrator's API and follow it. The
-/// model file is uploaded first (<c>POST /models</c>, stored once per content), so the services need not see the
-/// user's disk.
+/// model file and the input data (<c>--input-data</c>) are uploaded first (<c>POST /models</c>, <c>POST /input-data</c>,
+/// stored once per content), so the services need not see the user's disk.
 /// </summary>
 public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunCommand.Settings>
 {
@@ -69,6 +69,13 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunCommand.S
             console.MarkupLine($"Uploaded {Markup.Escape(Path.GetFileName(model))} as {Markup.Escape(modelUri)}");
 
             var request = settings.ToRequest(model, inputs) with { ModelUri = modelUri };
+            if (settings.InputData is { } inputData)
+            {
+                var inputDataUri = await client.UploadInputDataAsync(inputData, cancellationToken);
+                console.MarkupLine($"Uploaded {Markup.Escape(Path.GetFileName(inputData))} as {Markup.Escape(inputDataUri)}");
+                request = request with { InputDataUri = inputDataUri };
+            }
+
             var id = await client.StartAsync(request, cancellationToken);
             console.MarkupLine($"Started pipeline [bold]{id:N}[/] for model [bold]{Markup.Escape(request.ModelName)}[/]");
             if (settings.NoFollow)

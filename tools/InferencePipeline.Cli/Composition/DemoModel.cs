@@ -35,11 +35,18 @@ public sealed record DemoModel(
     public bool BuiltIn { get; init; } = true;
 
     /// <summary>
-    /// The setting that lets the pipeline read a model from <paramref name="modelPath"/>'s folder: a built-in model lives
-    /// outside the current directory (the package cache, the demo's output), which is all the demo allows otherwise.
+    /// The settings that let the pipeline read a built-in model from <paramref name="modelPath"/>'s folder and its input
+    /// data from <paramref name="inputDataPath"/>'s: they live outside the current directory (the package cache, the
+    /// demo's output folder), which is all the demo allows otherwise. Roots 1 and 2: root 0 is the current directory.
     /// </summary>
-    public static KeyValuePair<string, string?> ReadableFolder(string modelPath) =>
-        new($"{ModelIntakeOptions.Section}:AllowedRoots:1", Path.GetDirectoryName(Path.GetFullPath(modelPath)));
+    public static IEnumerable<KeyValuePair<string, string?>> ReadableFolders(string modelPath, string? inputDataPath)
+    {
+        yield return new($"{ModelIntakeOptions.Section}:AllowedRoots:1", Path.GetDirectoryName(Path.GetFullPath(modelPath)));
+        if (inputDataPath is not null)
+        {
+            yield return new($"{ModelIntakeOptions.Section}:AllowedRoots:2", Path.GetDirectoryName(Path.GetFullPath(inputDataPath)));
+        }
+    }
 
     /// <summary>Sequence length of the MiniLM demo: what it was trained with, and room for every calibration sentence.</summary>
     public const int SequenceLength = MiniLmModel.DefaultSequenceLength;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using InferencePipeline.Artifacts;
 using InferencePipeline.Contracts;
 using InferencePipeline.Orchestrator;
 
@@ -83,18 +84,27 @@ public sealed class OrchestratorClient : IDisposable
     /// Uploads a model file (streamed, as the raw body of <c>POST /models</c>) and returns the artifact URI to start a
     /// pipeline with.
     /// </summary>
-    public async Task<string> UploadAsync(string path, CancellationToken ct)
+    public Task<string> UploadAsync(string path, CancellationToken ct) => UploadAsync(path, PipelineFileKind.Model, ct);
+
+    /// <summary>
+    /// Uploads perf_analyzer input-data JSON (streamed, as the raw body of <c>POST /input-data</c>, which checks it) and
+    /// returns the artifact URI a pipeline request names as its input data.
+    /// </summary>
+    public Task<string> UploadInputDataAsync(string path, CancellationToken ct) => UploadAsync(path, PipelineFileKind.InputData, ct);
+
+    private async Task<string> UploadAsync(string path, PipelineFileKind kind, CancellationToken ct)
     {
         await using var file = File.OpenRead(path);
         var content = new StreamContent(file);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/models?name={Uri.EscapeDataString(Path.GetFileName(path))}")
+        var route = kind.UploadRoute["POST ".Length..];
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"{route}?name={Uri.EscapeDataString(Path.GetFileName(path))}")
         {
             Content = content,
         }, ct);
         await EnsureSuccessAsync(response, ct);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-        return body.RootElement.GetProperty("modelUri").GetString()!;
+        return body.RootElement.GetProperty(kind.UriField).GetString()!;
     }
 
     /// <summary>Starts a pipeline; returns its id.</summary>
