@@ -27,6 +27,8 @@ public static class PipelineBusExtensions
     {
         ArgumentNullException.ThrowIfNull(configure);
         var rabbitMq = configuration.GetConnectionString(RabbitMqConnectionName);
+        // Read at composition, so a bad value stops the service at start with the setting named.
+        var sizeLimit = MessageSizeLimit.From(configuration);
 
         // On shutdown (a deploy, a scale-in, Ctrl+C) give consumers a grace period, then cancel them: a
         // long profile stops, its unacknowledged command returns to the queue and another instance resumes
@@ -60,6 +62,7 @@ public static class PipelineBusExtensions
             {
                 bus.UsingInMemory((context, cfg) =>
                 {
+                    cfg.UseMessageSizeLimit(context, sizeLimit);
                     cfg.UseTransientRetry();
                     cfg.ConfigureEndpoints(context);
                 });
@@ -74,6 +77,7 @@ public static class PipelineBusExtensions
                         h.Username(host.Username);
                         h.Password(host.Password);
                     });
+                    cfg.UseMessageSizeLimit(context, sizeLimit);
                     cfg.UseTransientRetry();
                     cfg.ConfigureEndpoints(context);
                 });
