@@ -13,8 +13,9 @@ public sealed class SizeLimitedMessageSerializer(IMessageSerializer inner, Messa
     public MessageBody GetMessageBody<T>(SendContext<T> context) where T : class
     {
         var body = inner.GetMessageBody(context);
-        // The transport reads the bytes next anyway; the JSON body keeps them, so they are serialized once.
-        var length = body.Length ?? body.GetBytes().LongLength;
+        // The bytes, not Length: the JSON body knows its length only once serialized (or in chars, as a string). The
+        // transport reads the same bytes next; the body keeps them, so the message is serialized once.
+        var length = body.GetBytes().LongLength;
         return length <= limit.MaxBytes
             ? body
             : throw new MessageTooLargeException(limit.Refusal(length, $"The {typeof(T).Name} message"));
