@@ -7,7 +7,7 @@ namespace InferencePipeline.ServiceDefaults;
 public static class MessageSizeLimitExtensions
 {
     /// <summary>
-    /// Puts <paramref name="limit"/> on the bus's JSON envelope serializer, which every receive endpoint of the bus
+    /// Puts <see cref="MessageSizeLimit"/> on the bus's JSON envelope serializer, which every receive endpoint of the bus
     /// inherits: bodies past it are refused before they are parsed (to the queue's <c>_error</c> queue) and never sent.
     /// </summary>
     public static void UseMessageSizeLimit(this IBusFactoryConfigurator configurator, IBusRegistrationContext context, MessageSizeLimit limit)
