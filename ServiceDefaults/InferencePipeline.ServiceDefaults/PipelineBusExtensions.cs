@@ -27,6 +27,18 @@ public static class PipelineBusExtensions
     {
         ArgumentNullException.ThrowIfNull(configure);
         var rabbitMq = configuration.GetConnectionString(RabbitMqConnectionName);
+        MessageSizeLimit sizeLimit;
+        try
+        {
+            sizeLimit = MessageSizeLimit.From(configuration);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The bus is built while the host is composed (its health check resolves it); the start then fails on this
+            // line before the bus starts, so the default limit below never serves a message.
+            services.AddSingleton<IHostedService>(new SettingFault(e.Message));
+            sizeLimit = new MessageSizeLimit(MessageSizeLimit.DefaultMaxBytes);
+        }
 
         // On shutdown (a deploy, a scale-in, Ctrl+C) give consumers a grace period, then cancel them: a
         // long profile stops, its unacknowledged command returns to the queue and another instance resumes
@@ -60,6 +72,7 @@ public static class PipelineBusExtensions
             {
                 bus.UsingInMemory((context, cfg) =>
                 {
+                    cfg.UseMessageSizeLimit(context, sizeLimit);
                     cfg.UseTransientRetry();
                     cfg.ConfigureEndpoints(context);
                 });
@@ -74,6 +87,7 @@ public static class PipelineBusExtensions
                         h.Username(host.Username);
                         h.Password(host.Password);
                     });
+                    cfg.UseMessageSizeLimit(context, sizeLimit);
                     cfg.UseTransientRetry();
                     cfg.ConfigureEndpoints(context);
                 });

@@ -16,11 +16,12 @@ public sealed class RabbitMqNode
     public const long ConsumerTimeoutMs = 6 * 60 * 60 * 1000;
 
     /// <summary>
-    /// The largest message the broker takes: 4 MiB. Pipeline messages carry URIs and figures (a few KiB; models travel
-    /// through the artifact store), so anything near this is a mistake or an attack, refused at publish instead of being
-    /// queued and read into every consumer's memory. RabbitMQ's own default is 128 MiB.
+    /// The largest message the broker takes: RabbitMQ's own default, 128 MiB, stated so the node does not depend on it.
+    /// Well above the services' own limit (Pipeline:Messaging:MaxMessageBytes, 4 MiB by default): a message between the
+    /// two reaches its queue and is moved to the queue's _error queue unread, with the reason, where the sender and an
+    /// operator can see it; one refused here at publish would vanish with only the publisher's channel error.
     /// </summary>
-    public const int MaxMessageBytes = 4 * 1024 * 1024;
+    public const int MaxMessageBytes = 128 * 1024 * 1024;
 
     private RabbitMqNode(string directory, int port, IReadOnlyDictionary<string, string> environment)
     {

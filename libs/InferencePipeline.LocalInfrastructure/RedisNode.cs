@@ -8,11 +8,17 @@ namespace InferencePipeline.LocalInfrastructure;
 /// </summary>
 public sealed class RedisNode
 {
+    /// <summary>
+    /// The flags that keep Redis's data in an append-only file fsync'd every second, for every Redis the system runs:
+    /// this local node and the published container.
+    /// </summary>
+    public static readonly IReadOnlyList<string> AppendOnlyArguments = ["--appendonly", "yes", "--appendfsync", "everysec"];
+
     private RedisNode(string directory, int port)
     {
         Directory = directory;
         Port = port;
-        Arguments = ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", directory];
+        Arguments = ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", .. AppendOnlyArguments, "--dir", directory];
     }
 
     public string Directory { get; }

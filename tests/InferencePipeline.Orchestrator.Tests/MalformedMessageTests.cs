@@ -35,7 +35,7 @@ public sealed class MalformedMessageTests(PipelineServers servers)
         await channel.BasicPublishAsync("", queue, mandatory: true,
             new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true }, body);
 
-        var dead = await Eventually.ValueAsync(() => FindAsync(connection, queue + "_error", marker), m => m is not null, Timeout,
+        var dead = await Eventually.ValueAsync(() => ErrorQueue.FindAsync(connection, queue + "_error", marker), m => m is not null, Timeout,
             _ => $"the malformed message never reached {queue}_error");
         var headers = dead!.BasicProperties.Headers!;
         Assert.True(headers.ContainsKey("MT-Fault-Message"), "the error queue's copy does not say why: " + string.Join(", ", headers.Keys));
@@ -46,44 +46,6 @@ public sealed class MalformedMessageTests(PipelineServers servers)
         var request = StandInStages.Request();
         await host.SendAsync(request);
         await host.WaitForStateAsync(request.PipelineId, "Completed", Timeout);
-        Assert.Null(await FindAsync(connection, queue + "_error", marker));
-    }
-
-    /// <summary>
-    /// Takes the error queue's messages until the one carrying <paramref name="marker"/>; others go back. MassTransit
-    /// declares an error queue at its first fault; until then the broker answers 404 and closes the channel, so each
-    /// look has a channel of its own.
-    /// </summary>
-    private static async Task<BasicGetResult?> FindAsync(IConnection connection, string queue, string marker)
-    {
-        await using var channel = await connection.CreateChannelAsync();
-        var others = new List<ulong>();
-        try
-        {
-            while (await channel.BasicGetAsync(queue, autoAck: false) is { } message)
-            {
-                if (Encoding.UTF8.GetString(message.Body.Span).Contains(marker, StringComparison.Ordinal))
-                {
-                    await channel.BasicAckAsync(message.DeliveryTag, multiple: false);
-                    return message;
-                }
-
-                others.Add(message.DeliveryTag);
-            }
-
-            return null;
-        }
-        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
-        {
-            return null;
-        }
-        finally
-        {
-            if (channel.IsOpen)
-            {
-                foreach (var tag in others)
-                    await channel.BasicNackAsync(tag, multiple: false, requeue: true);
-            }
-        }
+        Assert.Null(await ErrorQueue.FindAsync(connection, queue + "_error", marker));
     }
 }

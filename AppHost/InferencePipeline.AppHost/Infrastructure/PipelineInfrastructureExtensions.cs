@@ -112,7 +112,7 @@ public static class PipelineInfrastructureExtensions
         {
             // Durable queues and the saga's state must outlive a container restart in the cloud.
             rabbit.WithDataVolume("rabbitmq-data");
-            redis.WithDataVolume("redis-data");
+            redis.WithDataVolume("redis-data").WithAppendOnlyFile();
         }
 
         return new(rabbit, rabbit, redis, redis);

@@ -55,8 +55,24 @@ public sealed class DeployModelConsumer(
         await ModelRepositoryLayout.CreateEntryAsync(artifacts.PathFor(repositoryUri), servedName, modelPath, document, 1, ct);
         await run.ProgressAsync(0.25, $"Wrote the deployable repository {repositoryUri}/{servedName}");
 
-        await ModelRepositoryLayout.CreateEntryAsync(server.Value.ModelRepository, servedName, modelPath, document, 1, ct);
-        var comparison = await ServeAndCheckAsync(run, endpoint, servedName, document.Config, modelPath, request.Inputs, inputData);
+        OutputComparison comparison;
+        using (var connection = clients.Connect(endpoint))
+        {
+            var change = await ServedEntryChange.BeginAsync(server.Value.ModelRepository, servedName, request.PipelineId, connection, ct);
+            try
+            {
+                await ModelRepositoryLayout.CreateEntryAsync(server.Value.ModelRepository, servedName, modelPath, document, 1, ct);
+                comparison = await ServeAndCheckAsync(run, connection, servedName, document.Config, modelPath, request.Inputs, inputData);
+            }
+            catch (Exception)
+            {
+                // Cancelled, stopping, refused or wrong: whatever this run loaded goes, what served before serves again.
+                await change.RollBackAsync(connection, options.Value.ModelReadyTimeout, logger);
+                throw;
+            }
+
+            change.Commit();
+        }
 
         if (request.Target.Kind == DeployTargetKind.AzureMl)
         {
@@ -149,46 +165,40 @@ public sealed class DeployModelConsumer(
     }
 
     /// <summary>
-    /// Loads the entry over KServe v2 and holds a smoke inference's answer to ONNX Runtime's on the same input.
-    /// What the server loaded is unloaded again when the answer is wrong or cannot be had; transient faults
+    /// Loads the entry over KServe v2 and holds a smoke inference's answer to ONNX Runtime's on the same input. A wrong
+    /// answer or one that cannot be had fails the stage; the caller rolls back what was loaded. Transient faults
     /// propagate for a retry.
     /// </summary>
     private async Task<OutputComparison> ServeAndCheckAsync(
-        StageRun<DeployModel> run, Uri endpoint, string servedName, ModelConfig config, string modelPath, IReadOnlyList<TensorSpec>? sizes, PerfAnalyzerInputData? inputData)
+        StageRun<DeployModel> run, KServeConnection connection, string servedName, ModelConfig config, string modelPath, IReadOnlyList<TensorSpec>? sizes, PerfAnalyzerInputData? inputData)
     {
         var ct = run.CancellationToken;
-        using var connection = clients.Connect(endpoint);
-        var client = connection.Client;
-        var control = connection.ModelControl;
         OutputComparison comparison;
         try
         {
-            await control.LoadAsync(servedName, options.Value.ModelReadyTimeout, ct);
-            await run.ProgressAsync(0.6, $"'{servedName}' is loaded and ready on {endpoint}; running the smoke inference");
-            comparison = await SmokeInference.RunAsync(client, servedName, config, modelPath, ct, sizes, inputData);
+            await connection.ModelControl.LoadAsync(servedName, options.Value.ModelReadyTimeout, ct);
+            await run.ProgressAsync(0.6, $"'{servedName}' is loaded and ready on {connection.Address}; running the smoke inference");
+            comparison = await SmokeInference.RunAsync(connection.Client, servedName, config, modelPath, ct, sizes, inputData);
         }
         catch (ModelLoadException e)
         {
             throw new StageFailedException(e.Message, e);
         }
-        catch (RpcException e) when (!KServeTransientFaults.IsTransient(e))
+        catch (RpcException e) when (!KServeTransientFaults.IsTransient(e) && !ct.IsCancellationRequested)
         {
-            await control.TryUnloadAsync(servedName, ct);
             throw new StageFailedException($"The smoke inference on '{servedName}' failed on the server: {e.Status.Detail} ({e.StatusCode}).", e);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidModelException)
         {
-            await control.TryUnloadAsync(servedName, ct);
             throw new StageFailedException($"The smoke inference on '{servedName}' could not be run: {e.Message}", e);
         }
 
         DeployerTelemetry.SmokeMaxAbsDiff.Record(comparison.MaxAbsDiff);
         if (!comparison.Within(options.Value.SmokeTolerance))
         {
-            await control.TryUnloadAsync(servedName, ct);
             throw new StageFailedException(
                 $"The served '{servedName}' does not answer like ONNX Runtime on the same input: {comparison} > tolerance {options.Value.SmokeTolerance:G3}. " +
-                "It was unloaded; check that the server serves the model file the profiler chose.");
+                "It was unloaded (and what served under that name before, if anything, put back); check that the server serves the model file the profiler chose.");
         }
 
         return comparison;

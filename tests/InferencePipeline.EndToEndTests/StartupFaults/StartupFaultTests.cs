@@ -100,6 +100,17 @@ public sealed class StartupFaultTests(PipelineServers servers) : IDisposable
     }
 
     [Fact]
+    public async Task A_message_size_limit_that_is_not_a_number_of_bytes_stops_a_service_with_one_line_naming_the_setting()
+    {
+        var settings = Settings(rabbitMq: servers.RabbitMq.ConnectionString);
+        settings["Pipeline__Messaging__MaxMessageBytes"] = "4MiB";
+
+        await using var host = HostProcess.Start("Converter", settings, []);
+
+        await AssertOneLineFaultAsync(host, "Pipeline:Messaging:MaxMessageBytes is '4MiB', not a positive number of bytes");
+    }
+
+    [Fact]
     public async Task A_wrong_rabbitmq_password_is_named_as_such()
     {
         var address = new Uri(servers.RabbitMq.ConnectionString);

@@ -11,6 +11,7 @@ using InferencePipeline.Onnx;
 using InferencePipeline.Stages.Tests.Profiler;
 using InferencePipeline.Testing;
 using InferencePipeline.Testing.Models;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -64,6 +65,90 @@ public sealed class DeployModelConsumerTests(EmbeddedServerFixture server, ITest
         Assert.All(TensorBytes.ToFloats("FP32", response.RawOutputContents[0].Span), v => Assert.Equal(1f, v));
 
         await client.RepositoryModelUnloadAsync(new RepositoryModelUnloadRequest { ModelName = served });
+    }
+
+    /// <summary>
+    /// The smoke inference sends 2 rows; with a preferred batch of 4 the server's batcher holds them for the whole queue
+    /// delay, so the deploy is still running, its model loaded, when the cancel lands.
+    /// </summary>
+    private static readonly Action<ModelConfig> HeldSmokeInference =
+        c => c.DynamicBatching.MaxQueueDelayMicroseconds = (ulong)TimeSpan.FromMinutes(10).TotalMicroseconds;
+
+    [Fact]
+    public async Task A_cancelled_pipeline_stops_the_deploy_and_the_server_unloads_what_the_run_loaded()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddDeployer(), server.Settings);
+        var id = Guid.NewGuid();
+        var configUri = await WriteChosenConfigAsync(stage.Store, id, HeldSmokeInference);
+        var served = $"add_cancel_{Guid.NewGuid():N}"[..20];
+
+        await CancelDuringTheSmokeInferenceAsync(stage, new DeployModel(id, "add", configUri, new DeployTarget(DeployTargetKind.LocalServer, Name: served)));
+
+        Assert.Null(stage.SinglePublishedNow<ModelDeployed>());
+        Assert.Null(stage.SinglePublishedNow<StageFailed>());
+        Assert.False(await IsReadyAsync(served));
+        Assert.DoesNotContain(Directory.GetDirectories(server.Repository.Root), d => Path.GetFileName(d).Contains(served, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_cancelled_redeploy_puts_back_the_version_that_served_before_it()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddDeployer(), server.Settings);
+        var served = $"add_keep_{Guid.NewGuid():N}"[..20];
+        var first = Guid.NewGuid();
+        await stage.SendAndPollAsync(new DeployModel(first, "add", await WriteChosenConfigAsync(stage.Store, first), new DeployTarget(DeployTargetKind.LocalServer, Name: served)), Timeout);
+        Assert.NotNull(stage.SinglePublishedNow<ModelDeployed>());
+        var before = File.ReadAllText(Path.Combine(server.Repository.Root, served, ModelConfigFile.FileName));
+
+        var second = Guid.NewGuid();
+        await CancelDuringTheSmokeInferenceAsync(stage,
+            new DeployModel(second, "add", await WriteChosenConfigAsync(stage.Store, second, HeldSmokeInference), new DeployTarget(DeployTargetKind.LocalServer, Name: served)));
+
+        Assert.Single(stage.PublishedNow<ModelDeployed>());
+        Assert.Null(stage.SinglePublishedNow<StageFailed>());
+        // The first deploy's entry is back and serving: its config loaded, and a request of one row answered at once,
+        // where the cancelled run's config would hold it for ten minutes.
+        Assert.Equal(before, File.ReadAllText(Path.Combine(server.Repository.Root, served, ModelConfigFile.FileName)));
+        Assert.True(await IsReadyAsync(served));
+        using var channel = KServeChannel.Create(server.Server.GrpcAddress);
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var loaded = (await client.ModelConfigAsync(new ModelConfigRequest { Name = served })).Config;
+        Assert.NotEqual((ulong)TimeSpan.FromMinutes(10).TotalMicroseconds, loaded.DynamicBatching.MaxQueueDelayMicroseconds);
+        var request = new ModelInferRequest { ModelName = served };
+        request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = DemoModels.TrivialInputName, Datatype = "FP32", Shape = { 1, DemoModels.TrivialWidth } });
+        request.RawInputContents.Add(Google.Protobuf.ByteString.CopyFrom(TensorBytes.FromFloats("FP32", new float[DemoModels.TrivialWidth])));
+        var response = await client.ModelInferAsync(request, deadline: DateTime.UtcNow.AddSeconds(30));
+        Assert.All(TensorBytes.ToFloats("FP32", response.RawOutputContents[0].Span), v => Assert.Equal(1f, v));
+        Assert.DoesNotContain(Directory.GetDirectories(server.Repository.Root), d => Path.GetFileName(d).StartsWith($".{served}", StringComparison.Ordinal));
+
+        await TryUnloadAsync(served);
+    }
+
+    /// <summary>Sends <paramref name="command"/>, cancels its pipeline once the model is loaded and the smoke inference runs, and waits for the deploy to end.</summary>
+    private static async Task CancelDuringTheSmokeInferenceAsync(StageHarness stage, DeployModel command)
+    {
+        var messageId = NewId.NextGuid();
+        await (await stage.Harness.Bus.GetSendEndpoint(QueueNames.For<DeployModel>())).Send(command, c => c.MessageId = messageId);
+        await Eventually.TrueAsync(
+            () => stage.PublishedNow<StageProgress>().Any(p => p.PipelineId == command.PipelineId && p.Message.Contains("running the smoke inference", StringComparison.Ordinal)),
+            Timeout, "the model to load and the smoke inference to start");
+        await stage.Harness.Bus.Publish(new PipelineCancelled(command.PipelineId, PipelineStage.Deploying, "the user cancelled"));
+        await Eventually.TrueAsync(
+            () => stage.Harness.Consumed.Select<DeployModel>(m => m.Context.MessageId == messageId, new CancellationToken(canceled: true)).Any(),
+            Timeout, "the deploy to stop");
+    }
+
+    private async Task<bool> IsReadyAsync(string served)
+    {
+        using var channel = KServeChannel.Create(server.Server.GrpcAddress);
+        try
+        {
+            return (await new GRPCInferenceService.GRPCInferenceServiceClient(channel).ModelReadyAsync(new ModelReadyRequest { Name = served })).Ready;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return false;
+        }
     }
 
     [Fact]
