@@ -8,29 +8,27 @@ namespace InferencePipeline.Artifacts;
 /// </summary>
 public static class ModelSource
 {
-    /// <param name="what">What the file is, for messages: "model", "input data".</param>
-    public static string ResolveLocalPath(string modelUri, ArtifactStore store, string what = "model")
-    {
-        var path = LocalPathOf(modelUri, store, what);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{Title(what)} file '{modelUri}' does not exist (looked at {path}).", path);
-        }
+    /// <summary>The local path of the model file <paramref name="modelUri"/> names, once a file is there.</summary>
+    public static string ResolveLocalPath(string modelUri, ArtifactStore store) =>
+        Existing(modelUri, LocalPathOf(modelUri, store, PipelineFileKind.Model), PipelineFileKind.Model);
 
-        return path;
-    }
+    /// <summary><paramref name="path"/>, the one <paramref name="uri"/> names, once a file is there; else an error naming both.</summary>
+    /// <exception cref="FileNotFoundException">No file is there.</exception>
+    public static string Existing(string uri, string path, PipelineFileKind kind) =>
+        File.Exists(path) ? path : throw new FileNotFoundException($"{kind.Title} file '{uri}' does not exist (looked at {path}).", path);
 
     /// <summary>The local path <paramref name="modelUri"/> names, absolute and as written, whether or not a file is there.</summary>
-    public static string LocalPathOf(string modelUri, ArtifactStore store, string what = "model")
+    /// <param name="kind">What the file is, for messages.</param>
+    public static string LocalPathOf(string modelUri, ArtifactStore store, PipelineFileKind kind)
     {
         if (string.IsNullOrWhiteSpace(modelUri))
         {
-            throw new FileNotFoundException($"No {what} URI was given.");
+            throw new FileNotFoundException($"No {kind.Noun} URI was given.");
         }
 
         if (modelUri.Contains('\0'))
         {
-            throw new ArgumentException($"{Title(what)} URI '{modelUri.Replace("\0", "\\0")}' contains a NUL character.", nameof(modelUri));
+            throw new ArgumentException($"{kind.Title} URI '{modelUri.Replace("\0", "\\0")}' contains a NUL character.", nameof(modelUri));
         }
 
         if (modelUri.StartsWith(ArtifactStore.Scheme, StringComparison.Ordinal))
@@ -43,7 +41,7 @@ public static class ModelSource
         {
             if (!uri.IsFile)
             {
-                throw new NotSupportedException($"{Title(what)} URI '{modelUri}' uses scheme '{uri.Scheme}'; only local paths, file:// and artifacts/ URIs are supported.");
+                throw new NotSupportedException($"{kind.Title} URI '{modelUri}' uses scheme '{uri.Scheme}'; only local paths, file:// and artifacts/ URIs are supported.");
             }
 
             return uri.LocalPath;
@@ -52,6 +50,4 @@ public static class ModelSource
         // Not Path.GetFullPath: it would apply '..' before links are followed, where the OS applies it after.
         return Path.IsPathRooted(modelUri) ? modelUri : Path.Combine(Directory.GetCurrentDirectory(), modelUri);
     }
-
-    private static string Title(string what) => char.ToUpperInvariant(what[0]) + what[1..];
 }

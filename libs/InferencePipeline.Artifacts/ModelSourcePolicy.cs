@@ -34,13 +34,7 @@ public sealed class ModelSourcePolicy
     public string Resolve(string uri, PipelineFileKind? kind = null)
     {
         kind ??= PipelineFileKind.Model;
-        var real = Check(uri, kind);
-        if (!File.Exists(real))
-        {
-            throw new FileNotFoundException($"{kind.Title} file '{uri}' does not exist (looked at {real}).", real);
-        }
-
-        return real;
+        return ModelSource.Existing(uri, Check(uri, kind), kind);
     }
 
     /// <summary>What is wrong with <paramref name="uri"/> as the source of a <paramref name="kind"/> file, in words naming the fix; null when nothing is.</summary>
@@ -64,7 +58,7 @@ public sealed class ModelSourcePolicy
 
     private string Check(string uri, PipelineFileKind kind)
     {
-        var path = ModelSource.LocalPathOf(uri, _store, kind.Noun);
+        var path = ModelSource.LocalPathOf(uri, _store, kind);
         var real = RealPath.Of(path);
         if (uri.StartsWith(ArtifactStore.Scheme, StringComparison.Ordinal))
         {

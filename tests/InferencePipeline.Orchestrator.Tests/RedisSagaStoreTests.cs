@@ -133,12 +133,12 @@ public sealed class RedisSagaStoreTests(PipelineServers servers) : IAsyncLifetim
         var newer = NewState();
         await _store.InsertAsync(newer);
 
-        var recent = await _store.ListRecentAsync(10);
+        var recent = (await _store.ListPageAsync(10, after: null)).Items;
         Assert.Equal([newer.CorrelationId, older.CorrelationId], recent.Select(s => s.CorrelationId));
 
         await _store.DeleteAsync(newer.CorrelationId);
         Assert.Null(await _store.LoadAsync(newer.CorrelationId));
-        Assert.Equal([older.CorrelationId], (await _store.ListRecentAsync(10)).Select(s => s.CorrelationId));
+        Assert.Equal([older.CorrelationId], (await _store.ListPageAsync(10, after: null)).Items.Select(s => s.CorrelationId));
     }
 
     [Fact]

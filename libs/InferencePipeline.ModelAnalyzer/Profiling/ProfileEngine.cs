@@ -90,10 +90,16 @@ public sealed class ProfileEngine(IServingMeasurer measurer, IMeasurementCheckpo
         public async Task ClimbAsync(IConfigGrid grid)
         {
             var order = new CandidateOrder(job.Constraints, job.Score);
-            var visited = await HillClimb.RunAsync(grid, order, job.NoiseMargin, coordinate => CandidateAsync(grid.At(coordinate)));
+            var candidates = new List<(PlannedServingConfig Config, ProfileMeasurement Measurement)>();
+            await HillClimb.RunAsync(grid, order, job.NoiseMargin, async coordinate =>
+            {
+                var config = grid.At(coordinate);
+                var measurement = await CandidateAsync(config);
+                candidates.Add((config, measurement));
+                return measurement;
+            });
             var fixedIdentities = job.Fixed.Select(c => c.Identity).ToHashSet(StringComparer.Ordinal);
-            var ranked = visited
-                .Select(v => (Config: grid.At(v.Coordinate), v.Measurement))
+            var ranked = candidates
                 .Where(v => !fixedIdentities.Contains(v.Config.Identity))
                 .DistinctBy(v => v.Config.Identity)
                 .OrderByDescending(v => v.Measurement, order)

@@ -21,20 +21,15 @@ public static class HillClimb
     public const int PlateauMoves = 2;
 
     /// <param name="noiseMargin">How far under the best so far (relative) a neighbour may read and still be a level step.</param>
-    /// <param name="measure">Measures the config at a coordinate (or returns its checkpoint); called once per visited coordinate.</param>
-    /// <returns>Every visited coordinate with its measurement, in visit order.</returns>
-    public static async Task<IReadOnlyList<(int[] Coordinate, ProfileMeasurement Measurement)>> RunAsync(
-        IConfigGrid grid, CandidateOrder order, double noiseMargin, Func<int[], Task<ProfileMeasurement>> measure)
+    /// <param name="measure">Measures the config at a coordinate (or returns its checkpoint); called once per visited coordinate, in visit order.</param>
+    public static async Task RunAsync(IConfigGrid grid, CandidateOrder order, double noiseMargin, Func<int[], Task<ProfileMeasurement>> measure)
     {
-        var visited = new List<(int[] Coordinate, ProfileMeasurement Measurement)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
-        async Task<ProfileMeasurement> VisitAsync(int[] coordinate)
+        Task<ProfileMeasurement> VisitAsync(int[] coordinate)
         {
             seen.Add(Key(coordinate));
-            var m = await measure(coordinate);
-            visited.Add((coordinate, m));
-            return m;
+            return measure(coordinate);
         }
 
         var current = new int[grid.Axes.Count];
@@ -59,7 +54,7 @@ public static class HillClimb
 
             if (next is not { } step)
             {
-                return visited;
+                return;
             }
 
             if (order.Better(step.Measurement, best))
@@ -73,7 +68,7 @@ public static class HillClimb
             }
             else
             {
-                return visited;
+                return;
             }
 
             current = step.Coordinate;

@@ -16,11 +16,11 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunCommand.S
     public sealed class Settings : PipelineRequestSettings
     {
         [CommandOption("--api <URL>")]
-        [Description("The orchestrator's base URL (default: $" + OrchestratorClient.ApiVariable + ", else " + OrchestratorClient.DefaultApi + ").")]
+        [Description(ApiSettings.ApiHelp)]
         public string? Api { get; init; }
 
         [CommandOption("--api-key <KEY>")]
-        [Description("The orchestrator's API key, the AppHost's 'api-key' parameter (a secret on the dashboard) (default: $" + OrchestratorClient.ApiKeyVariable + ").")]
+        [Description(ApiSettings.ApiKeyHelp)]
         public string? ApiKey { get; init; }
 
         [CommandOption("--no-follow")]

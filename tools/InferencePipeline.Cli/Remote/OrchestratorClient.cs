@@ -97,8 +97,7 @@ public sealed class OrchestratorClient : IDisposable
         await using var file = File.OpenRead(path);
         var content = new StreamContent(file);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        var route = kind.UploadRoute["POST ".Length..];
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"{route}?name={Uri.EscapeDataString(Path.GetFileName(path))}")
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"{kind.Route}?name={Uri.EscapeDataString(Path.GetFileName(path))}")
         {
             Content = content,
         }, ct);

@@ -25,7 +25,7 @@ public static class UploadApi
 {
     public static IEndpointRouteBuilder MapUploads(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/models").RequireAuthorization().WithTags("Models").MapPost("", UploadModelAsync)
+        endpoints.MapGroup(PipelineFileKind.Model.Route).RequireAuthorization().WithTags("Models").MapPost("", UploadModelAsync)
             .WithSummary("Upload a model")
             .WithDescription("The model file as the raw body with ?name=model.onnx, or as the file part of multipart/form-data. " +
                              "Answers 201 with the artifacts/ URI to start a pipeline with, the file's SHA-256 and its size.")
@@ -34,7 +34,7 @@ public static class UploadApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        endpoints.MapGroup("/input-data").RequireAuthorization().WithTags("Input data").MapPost("", UploadInputDataAsync)
+        endpoints.MapGroup(PipelineFileKind.InputData.Route).RequireAuthorization().WithTags("Input data").MapPost("", UploadInputDataAsync)
             .WithSummary("Upload a pipeline's input data")
             .WithDescription("perf_analyzer's --input-data JSON ({\"data\": [{\"INPUT\": [...]}, ...]}) as the raw body with ?name=inputs.json, " +
                              "or as the file part of multipart/form-data. Answers 201 with the artifacts/ URI to give a pipeline as inputDataUri, " +
@@ -47,17 +47,20 @@ public static class UploadApi
         return endpoints;
     }
 
-    /// <summary>What differs between the two routes: the file's noun and example name, its folder, limit, check and answer.</summary>
+    /// <summary>
+    /// What differs between the two routes: the file's kind and example name, what a refused file is not, its folder,
+    /// limit, check and answer.
+    /// </summary>
     private sealed record Upload(
-        PipelineFileKind Kind, string ExampleName, string Folder, long MaxBytes, string LimitSetting,
+        PipelineFileKind Kind, string ExampleName, string RefusedAsNot, string Folder, long MaxBytes, string LimitSetting,
         Func<string, CancellationToken, Task>? Check, Func<StoredUpload, object> Answer);
 
     private static Task<IResult> UploadModelAsync(HttpContext http, UploadStore uploads, IOptions<ModelIntakeOptions> options, CancellationToken ct) =>
-        UploadAsync(http, uploads, new Upload(PipelineFileKind.Model, "model.onnx", UploadStore.ModelsFolder, options.Value.MaxUploadBytes,
+        UploadAsync(http, uploads, new Upload(PipelineFileKind.Model, "model.onnx", "a model file", UploadStore.ModelsFolder, options.Value.MaxUploadBytes,
             $"{ModelIntakeOptions.Section}:MaxUploadBytes", Check: null, StoredModel.From), ct);
 
     private static Task<IResult> UploadInputDataAsync(HttpContext http, UploadStore uploads, IOptions<ModelIntakeOptions> options, CancellationToken ct) =>
-        UploadAsync(http, uploads, new Upload(PipelineFileKind.InputData, "inputs.json", UploadStore.InputDataFolder, options.Value.MaxInputDataBytes,
+        UploadAsync(http, uploads, new Upload(PipelineFileKind.InputData, "inputs.json", "usable input data", UploadStore.InputDataFolder, options.Value.MaxInputDataBytes,
             $"{ModelIntakeOptions.Section}:MaxInputDataBytes", CheckInputData, StoredInputData.From), ct);
 
     /// <summary>The stages' reader (<see cref="PerfAnalyzerInputData"/>) on the uploaded file: what it refuses, the upload refuses.</summary>
@@ -115,7 +118,7 @@ public static class UploadApi
         }
         catch (InvalidDataException e)
         {
-            return Results.Problem(title: $"The upload is not {(upload.Kind == PipelineFileKind.Model ? "a model file" : "usable input data")}",
+            return Results.Problem(title: $"The upload is not {upload.RefusedAsNot}",
                 detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
         }
     }

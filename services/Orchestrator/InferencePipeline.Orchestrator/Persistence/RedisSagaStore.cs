@@ -99,9 +99,6 @@ public sealed class RedisSagaStore<TSaga>(IConnectionMultiplexer redis, RedisSag
         await transaction.ExecuteAsync().ConfigureAwait(false);
     }
 
-    /// <summary>The most recently created instances, newest first; ids whose key is gone are skipped.</summary>
-    public async Task<IReadOnlyList<TSaga>> ListRecentAsync(int count) => (await ListPageAsync(count, after: null).ConfigureAwait(false)).Items;
-
     /// <summary>
     /// Up to <paramref name="count"/> instances created before <paramref name="after"/> (the newest when null), newest
     /// first, and where the next page starts. Index entries whose instance has expired are dropped from the index as
