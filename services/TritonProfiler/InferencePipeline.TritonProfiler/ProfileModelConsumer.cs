@@ -59,7 +59,13 @@ public sealed class ProfileModelConsumer(
         var inputDataFile = PipelineInputData.Load(request.InputDataUri, sources,
             "Give perf_analyzer's --input-data JSON, or leave InputDataUri out to send random data.")?.Path;
         var space = await GenerateConfigsAsync(request, ct);
-        var mode = request.SearchSpace.EffectiveMode == SearchMode.Quick ? ConfigSearchMode.Quick : ConfigSearchMode.Brute;
+        if (space.Grid.BatchingDropped)
+        {
+            await run.ProgressAsync(0, $"'{request.ModelName}' has no batch dimension (max_batch_size 0), so it cannot batch: " +
+                                       "searching instance counts (and backend parameters) without dynamic batching");
+        }
+
+        var mode = Mode(request.SearchSpace, space.Grid);
         var job = new ModelProfileJob(
             request.ModelName, space.Fixed, space.Grid, mode, LoadSpec.Concurrencies(request.SearchSpace.Concurrency),
             ConstraintSet.From(request.Constraints), ObjectiveScore.Default, options.Value.NumConfigsPerModel,
@@ -121,6 +127,14 @@ public sealed class ProfileModelConsumer(
             throw new StageFailedException($"Cannot build the serving configs to profile: {e.Message}", e);
         }
     }
+
+    /// <summary>The space's mode, with <see cref="SearchMode.Auto"/> resolved by the grid the model really has (it can be smaller than the space).</summary>
+    private static ConfigSearchMode Mode(SearchSpace space, SearchSpaceGrid grid) => space.Mode switch
+    {
+        SearchMode.Quick => ConfigSearchMode.Quick,
+        SearchMode.Auto when grid.Size() > SearchSpace.AutoQuickAbove => ConfigSearchMode.Quick,
+        _ => ConfigSearchMode.Brute,
+    };
 
     private void WarnIfLong(SearchSpace space, ModelProfileJob job)
     {

@@ -96,6 +96,38 @@ public sealed class ProfileModelConsumerTests(EmbeddedServerFixture server, ITes
     }
 
     [Fact]
+    public async Task A_model_without_a_batch_dimension_is_searched_over_instances_without_dynamic_batching()
+    {
+        await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);
+        // Batch sizes × instances would be 9 configs, hill-climbed; without a batch dimension 3 instance counts remain,
+        // few enough that every one is measured.
+        var space = ProfileRequests.FastSpace([1, 2], [1, 2, 4], [1, 2, 3]);
+        var request = await ProfileRequests.CreateAsync(stage.Store, Guid.NewGuid(), space, TestModels.Add, TestModels.Add,
+            changeTuned: WithoutBatchDimension);
+
+        await stage.SendAndPollAsync(request, Timeout);
+
+        Assert.Null(stage.SinglePublishedNow<StageFailed>());
+        var search = stage.PublishedNow<ProfileMeasured>().Where(m => m.Measurement.Config.Variant == ConfigVariant.TritonSearch).ToList();
+        // add_config_0 (one instance, no batching) is the ORT-tuned config itself, measured once under that name.
+        Assert.Equal(["add_config_1", "add_config_2"], search.Select(m => m.Measurement.Config.Name).Distinct().Order());
+        Assert.All(search, m => Assert.False(m.Measurement.Config.DynamicBatching));
+        Assert.Equal([2, 3], search.Select(m => m.Measurement.Config.InstanceCount).Distinct().Order());
+        Assert.Equal([1, 2], search.Where(m => m.Measurement.Config.Name == "add_config_1").Select(m => m.Measurement.Concurrency).Order());
+        Assert.Contains(stage.PublishedNow<StageProgress>(), p => p.Message.Contains("no batch dimension", StringComparison.Ordinal));
+    }
+
+    /// <summary>The tuned config as a model with fixed dims would have it: max_batch_size 0, the batch of 1 part of every shape.</summary>
+    private static void WithoutBatchDimension(Inference.ModelConfig config)
+    {
+        config.MaxBatchSize = 0;
+        foreach (var dims in config.Input.Select(i => i.Dims).Concat(config.Output.Select(o => o.Dims)))
+        {
+            dims.Insert(0, 1);
+        }
+    }
+
+    [Fact]
     public async Task Onnx_runtime_backend_parameters_are_searched_with_batching_and_reach_the_server()
     {
         await using var stage = await StageHarness.StartAsync(x => x.AddTritonProfiler(), server.Settings, Timeout);

@@ -138,14 +138,20 @@ public sealed class ServingConfigGeneratorTests : IDisposable
     }
 
     [Fact]
-    public async Task A_model_without_batch_dimension_cannot_take_dynamic_batching()
+    public async Task A_model_without_batch_dimension_is_searched_without_dynamic_batching()
     {
         var request = await ProfileRequests.CreateAsync(
-            _store, Guid.NewGuid(), ProfileRequests.FastSpace([1], [4], [1]), TestModels.Add, TestModels.Add,
+            _store, Guid.NewGuid(), ProfileRequests.FastSpace([1], [4, 8], [1, 2]), TestModels.Add, TestModels.Add,
             changeTuned: c => c.MaxBatchSize = 0);
 
-        var error = Assert.Throws<ArgumentException>(() => new ServingConfigGenerator(_store).Space(request));
-        Assert.Contains("max_batch_size 0", error.Message);
+        var space = new ServingConfigGenerator(_store).Space(request);
+
+        Assert.True(space.Grid.BatchingDropped);
+        Assert.Equal(["instance_group.count"], space.Grid.Axes.Select(a => a.Name));
+        Assert.Equal(4, space.All.Count);
+        Assert.All(space.All.Skip(2), c => Assert.Null(c.Config.DynamicBatching));
+        Assert.All(space.All.Skip(2), c => Assert.Equal(0, c.Config.MaxBatchSize));
+        Assert.Equal([1, 2], space.All.Skip(2).Select(c => c.Profile.InstanceCount));
     }
 
     public void Dispose() => Directory.Delete(_store.Root, recursive: true);

@@ -11,6 +11,8 @@ namespace InferencePipeline.TritonProfiler.Configs;
 /// size on its own ([[1],[2],...], or no batching when none is given) × instance count × each ONNX Runtime backend
 /// parameter's values. The config at a coordinate is named after its place in the cross product
 /// (<c>&lt;model&gt;_config_&lt;i&gt;</c>), so the names are the same whether brute force or quick search visits it.
+/// A model without a batch dimension (max_batch_size 0, as many exported vision models are) cannot batch: its grid has
+/// no batching axis, whatever sizes the space gives, as Model Analyzer's automatic space leaves it out for such models.
 /// </summary>
 public sealed class SearchSpaceGrid : IConfigGrid
 {
@@ -18,6 +20,7 @@ public sealed class SearchSpaceGrid : IConfigGrid
     private readonly ModelConfigDocument _tuned;
     private readonly string _tunedModel;
     private readonly IReadOnlyList<IReadOnlyList<int>> _batchings;
+    private readonly bool _batchingAxis;
     private readonly IReadOnlyList<int> _instances;
     private readonly IReadOnlyList<(string Key, IReadOnlyList<string> Values)> _parameters;
 
@@ -27,9 +30,9 @@ public sealed class SearchSpaceGrid : IConfigGrid
         _tuned = tuned;
         _tunedModel = tunedModel;
         var space = request.SearchSpace;
-        _batchings = space.PreferredBatchSizes.Count == 0
-            ? [[]]
-            : space.PreferredBatchSizes.Distinct().Select(size => (IReadOnlyList<int>)[size]).ToList();
+        BatchingDropped = space.PreferredBatchSizes.Count > 0 && tuned.Config.MaxBatchSize == 0;
+        _batchingAxis = space.PreferredBatchSizes.Count > 0 && !BatchingDropped;
+        _batchings = _batchingAxis ? space.PreferredBatchSizes.Distinct().Select(size => (IReadOnlyList<int>)[size]).ToList() : [[]];
         _instances = space.InstanceCounts.Distinct().ToList();
         _parameters = (space.BackendParameters ?? new Dictionary<string, IReadOnlyList<string>>())
             .Where(p => p.Value.Count > 0)
@@ -37,7 +40,7 @@ public sealed class SearchSpaceGrid : IConfigGrid
             .ToList();
 
         var axes = new List<SearchAxis>();
-        if (space.PreferredBatchSizes.Count > 0)
+        if (_batchingAxis)
         {
             axes.Add(new SearchAxis("dynamic_batching.preferred_batch_size", _batchings.Select(b => $"[{string.Join(", ", b)}]").ToList()));
         }
@@ -49,10 +52,13 @@ public sealed class SearchSpaceGrid : IConfigGrid
 
     public IReadOnlyList<SearchAxis> Axes { get; }
 
+    /// <summary>The space asked for dynamic batching, but the model has no batch dimension, so the grid searches without it.</summary>
+    public bool BatchingDropped { get; }
+
     public PlannedServingConfig At(IReadOnlyList<int> coordinate)
     {
         var a = 0;
-        var batching = _request.SearchSpace.PreferredBatchSizes.Count > 0 ? _batchings[coordinate[a++]] : _batchings[0];
+        var batching = _batchingAxis ? _batchings[coordinate[a++]] : _batchings[0];
         var instances = _instances[coordinate[a++]];
         var name = ServingConfigGenerator.SearchName(_request.ModelName, this.LinearIndex(coordinate));
         var config = ServingConfigVariants.With(_tuned.Config, name, batching, instances);
