@@ -9,6 +9,17 @@ public sealed class ReportTests
 {
     private static readonly ConstraintSet Budget = new([new MetricConstraint(Metrics.LatencyP99, null, 20)]);
 
+    [Theory]
+    [InlineData(new[] { 4 }, null, "batch [4]")]
+    [InlineData(new int[0], true, "dynamic batching")]
+    [InlineData(new int[0], null, "no batching")]
+    public void A_configs_batching_reads_as_a_report_line_says_it(int[] preferred, bool? dynamicBatching, string expected)
+    {
+        var config = new ProfiledConfig("m_config_0", ConfigVariant.TritonSearch, 0, preferred, 1, "artifacts/x", DynamicBatchingEnabled: dynamicBatching);
+
+        Assert.Equal(expected, config.BatchingSummary);
+    }
+
     [Fact]
     public void With_the_default_fields_the_first_line_is_model_analyzers()
     {

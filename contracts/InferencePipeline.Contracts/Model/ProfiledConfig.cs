@@ -19,6 +19,10 @@ public sealed record ProfiledConfig(
     bool? DynamicBatchingEnabled = null)
 {
     public bool DynamicBatching => DynamicBatchingEnabled ?? PreferredBatchSizes.Count > 0;
+
+    /// <summary>The batching as a report line says it: "batch [4]", "dynamic batching" (no preferred sizes) or "no batching".</summary>
+    public string BatchingSummary =>
+        PreferredBatchSizes.Count > 0 ? $"batch [{string.Join(',', PreferredBatchSizes)}]" : DynamicBatching ? "dynamic batching" : "no batching";
 }
 
 public enum ConfigVariant

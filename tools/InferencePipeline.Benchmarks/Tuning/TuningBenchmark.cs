@@ -218,7 +218,7 @@ public static class TuningBenchmark
         double ortRatio = completed.DefaultThroughputPerSec > 0 ? completed.OrtTunedThroughputPerSec / completed.DefaultThroughputPerSec : 0;
         var analyzed = outcome.Analyzed;
         var best = analyzed is null ? completed.BestConfigName
-            : $"{analyzed.Best.Name}: batch [{string.Join(',', analyzed.Best.PreferredBatchSizes)}], {analyzed.Best.InstanceCount} instance(s), c={analyzed.BestConcurrency}, p99 {analyzed.BestStats.P99Ms:0.0} ms";
+            : $"{analyzed.Best.Name}: {analyzed.Best.BatchingSummary}, {analyzed.Best.InstanceCount} instance(s), c={analyzed.BestConcurrency}, p99 {analyzed.BestStats.P99Ms:0.0} ms";
         return (new Figure(
             $"Whole pipeline, {model.Name}: best serving config ÷ default config (throughput at p99 <= {arguments.LatencyBudgetMs} ms)",
             $"{best}: {completed.BestThroughputPerSec:0.0} infer/s; ORT-tuned config alone {completed.OrtTunedThroughputPerSec:0.0} infer/s ({ortRatio:0.00}x); tuned {outcome.Tuned?.ChosenCandidate}",

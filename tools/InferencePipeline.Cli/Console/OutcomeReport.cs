@@ -36,7 +36,7 @@ public static class OutcomeReport
         table.AddRow("ORT-tuned", Markup.Escape(tunedConfig), $"{completed.OrtTunedThroughputPerSec:0.0}", VsDefault(completed.OrtTunedThroughputPerSec));
         var bestDescription = analyzed is null
             ? completed.BestConfigName
-            : $"{analyzed.Best.Name}: batch [{string.Join(',', analyzed.Best.PreferredBatchSizes)}], {analyzed.Best.InstanceCount} instance(s), concurrency {analyzed.BestConcurrency}, p99 {analyzed.BestStats.P99Ms:0.00} ms";
+            : $"{analyzed.Best.Name}: {analyzed.Best.BatchingSummary}, {analyzed.Best.InstanceCount} instance(s), concurrency {analyzed.BestConcurrency}, p99 {analyzed.BestStats.P99Ms:0.00} ms";
         table.AddRow("[bold]Triton-tuned[/]", Markup.Escape(bestDescription), $"[bold]{completed.BestThroughputPerSec:0.0}[/]", $"[bold]{VsDefault(completed.BestThroughputPerSec)}[/]");
         console.Write(table);
         if (completed.DefaultThroughputPerSec <= 0)
